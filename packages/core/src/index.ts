@@ -6,3 +6,7 @@ export * from './errors.js';
 export * from './bytes.js';
 export * from './half.js';
 export * from './progress.js';
+export * from './filetypes.js';
+export * from './frameset.js';
+export * from './sequence.js';
+export * from './detect.js';

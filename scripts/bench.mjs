@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// npm run bench -- NAME [ARGS...]: runs bench/NAME.ts (TypeScript, through tsx, against package
+// sources). Benchmarks print figures for us and for the reference tool side by side; they are not
+// tests and assert nothing about time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDir = join(root, 'bench');
+const available = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const [name, ...args] = process.argv.slice(2);
+if (!name || !available.includes(name)) {
+  console.error(`usage: npm run bench -- NAME [ARGS...]\nbenchmarks: ${available.join(', ')}`);
+  process.exit(name ? 2 : 0);
+}
+const script = join(benchDir, `${name}.ts`);
+if (!existsSync(script)) process.exit(2);
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--expose-gc', script, ...args], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,44 @@
+/**
+ * The `vfx` command: every vfxkit tool behind one binary. Each tool exports a commander factory
+ * (`makeSeqCommand(context)`, ...); this file composes them. `main(argv, context)` runs in-process,
+ * which is how the end-to-end tests drive the CLI.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { runProgram, processContext, type CliContext } from '@vfxkit/tool-common';
+import { makeInspectCommand } from '@vfxkit/tool-inspect';
+import { makeScanCommand } from '@vfxkit/tool-scan';
+import { makeSeqCommand } from '@vfxkit/tool-seq';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+export function createProgram(context: CliContext): Command {
+  const program = new Command('vfx')
+    .description('vfxkit: tools for VFX and imaging pipelines (frame sequences, EXR, images, particles, volumes, caches).')
+    .version(version, '-V, --version', 'print the vfxkit version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vfx inspect fixtures                       what is in a tree: sequences, gaps, sizes, formats
+  $ vfx seq ls -r renders/                     one line per sequence, like lsseq
+  $ vfx seq check --json plates/               missing, empty and suspiciously sized frames
+  $ vfx seq renumber plate.1-100#.exr --start 1001
+  $ vfx scan /jobs/show --ext .exr,.jpg        what is there, by type, with sizes
+
+Exit codes: 0 done, 1 some work failed (including unreadable input), 2 bad usage, 130 interrupted.
+Set NO_COLOR to turn colour off. Every command takes --help.`,
+    );
+  program.addCommand(makeInspectCommand(context));
+  program.addCommand(makeSeqCommand(context));
+  program.addCommand(makeScanCommand(context));
+  return program;
+}
+
+/** Runs `vfx` with `argv` (the arguments after `vfx`) and returns the exit code. */
+export async function main(argv: string[], context: CliContext = processContext()): Promise<number> {
+  return runProgram(createProgram(context), context, argv);
+}
