@@ -233,7 +233,7 @@ describe('vfx seq move and renumber', () => {
     try {
       const result = await runVfx(['seq', 'recover', dir]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /nothing to recover/);
+      assert.match(result.stdout, /no interrupted move or renumber in /);
     } finally {
       cleanup();
     }

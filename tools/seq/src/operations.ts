@@ -5,7 +5,7 @@
  */
 import { lstat, mkdir } from 'node:fs/promises';
 import { ErrorCode, FrameSet, VfxError, type PadStyle } from '@vfxkit/core';
-import { copyFileSafe, createLocalRunner, findJournals, moveFiles, recoverJournal } from '@vfxkit/core/node';
+import { copyFileSafe, createLocalRunner, findJournals, moveFiles, recoverJournal, removeStaleTemps } from '@vfxkit/core/node';
 import { ProgressReporter, type CliContext } from '@vfxkit/tool-common';
 import { displayPath } from './listing.js';
 import { planTargets, type FramePair } from './plan.js';
@@ -165,7 +165,7 @@ export async function recoverPath(
   const cwd = context.io.cwd;
   const journals = await findJournals(context.resolve(path));
   const reports: Record<string, unknown>[] = [];
-  if (journals.length === 0 && !options.json) context.out(`nothing to recover in ${path}`);
+  if (journals.length === 0 && !options.json) context.out(`no interrupted move or renumber in ${path}`);
   for (const journal of journals) {
     const shown = displayPath(journal, cwd);
     try {
@@ -179,6 +179,13 @@ export async function recoverPath(
     } catch (error) {
       context.fail(error, shown);
     }
+  }
+  // Half-written copies of an interrupted `vfx seq copy` (hidden `.vfx-tmp-` files) go too.
+  const directory = context.resolve(path);
+  const info = await lstat(directory).catch(() => undefined);
+  const removed = info?.isDirectory() ? await removeStaleTemps(directory) : [];
+  if (!options.json && removed.length > 0) {
+    context.out(`removed ${removed.length} partial cop${removed.length === 1 ? 'y' : 'ies'} left by an interrupted copy`);
   }
   if (options.json) context.json(reports);
 }
