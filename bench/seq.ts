@@ -104,17 +104,21 @@ try {
     console.log(`find -printf name+size (C, reference):   ${find.toFixed(0).padStart(6)} ms  -> ours/find = ${(ours.ms / find).toFixed(2)}`);
   }
   const vfx = timeCommand(process.execPath, [join(root, 'tools/vfx/dist/bin.js'), 'seq', 'ls', '--json', dir]);
-  if (vfx !== undefined) {
-    console.log(`vfx seq ls --json DIR (process, built):  ${vfx.toFixed(0).padStart(6)} ms`);
-    const lsf = timeCommand('sh', ['-c', `ls -f ${JSON.stringify(dir)} > /dev/null`]);
-    if (lsf !== undefined) console.log(`ls -f DIR (process, reference):         ${lsf.toFixed(0).padStart(6)} ms  -> vfx/ls = ${(vfx / lsf).toFixed(2)}`);
+  const vfxLong = timeCommand(process.execPath, [join(root, 'tools/vfx/dist/bin.js'), 'seq', 'ls', '--long', '--json', dir]);
+  const lsf = timeCommand('sh', ['-c', `ls -f ${JSON.stringify(dir)} > /dev/null`]);
+  const lsl = timeCommand('sh', ['-c', `ls -l ${JSON.stringify(dir)} > /dev/null`]);
+  if (vfx !== undefined && lsf !== undefined) {
+    console.log(`vfx seq ls --json DIR (process, names):  ${vfx.toFixed(0).padStart(6)} ms  vs ls -f ${lsf.toFixed(0)} ms -> ${(vfx / lsf).toFixed(2)}x`);
+  }
+  if (vfxLong !== undefined && lsl !== undefined) {
+    console.log(`vfx seq ls -l --json DIR (with sizes):   ${vfxLong.toFixed(0).padStart(6)} ms  vs ls -l ${lsl.toFixed(0)} ms -> ${(vfxLong / lsl).toFixed(2)}x`);
   }
   const fileseqPath = process.env.FILESEQ_PATH;
   if (fileseqPath) {
     const python = process.env.PYTHON ?? 'python3';
     const fileseq = timeCommand(python, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(fileseqPath)}); import fileseq; fileseq.findSequencesOnDisk(${JSON.stringify(dir)})`]);
     if (fileseq !== undefined && vfx !== undefined) {
-      console.log(`fileseq.findSequencesOnDisk (process):   ${fileseq.toFixed(0).padStart(6)} ms  -> fileseq/vfx = ${(fileseq / vfx).toFixed(2)}x`);
+      console.log(`fileseq.findSequencesOnDisk (process):   ${fileseq.toFixed(0).padStart(6)} ms  -> vfx seq ls is ${(fileseq / vfx).toFixed(2)}x as fast`);
     }
   } else {
     console.log('fileseq: not measured (set FILESEQ_PATH to a fileseq checkout to compare)');

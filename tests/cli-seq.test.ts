@@ -16,7 +16,7 @@ function contents(dir: string): Map<string, string> {
 
 describe('vfx seq ls', () => {
   it('lists the bundled plate with its gap, in the documented JSON shape', async () => {
-    const result = await runVfx(['seq', 'ls', '--json', 'fixtures/plates']);
+    const result = await runVfx(['seq', 'ls', '--json', '--long', 'fixtures/plates']);
     assert.equal(result.code, 0, result.stderr);
     const items = JSON.parse(result.stdout) as Record<string, unknown>[];
     assert.deepEqual(items, [
@@ -36,6 +36,10 @@ describe('vfx seq ls', () => {
       },
     ]);
     assert.ok(typeof items[0]!.size === 'number' && items[0]!.size > 0);
+    // Without --long nothing is stat'ed and there is no size.
+    const names = JSON.parse((await runVfx(['seq', 'ls', '--json', 'fixtures/plates'])).stdout) as Record<string, unknown>[];
+    assert.equal(names[0]!.size, undefined);
+    assert.equal(names[0]!.frameSet, '1001-1005,1007-1010');
   });
 
   it('prints one line per sequence, recursively, with files under --all', async () => {

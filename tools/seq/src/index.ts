@@ -65,7 +65,7 @@ function makeLs(context: CliContext): Command {
     .argument('[paths...]', 'directories to list (default: the working directory)')
     .option('-r, --recursive', 'descend into subdirectories')
     .option('-a, --all', 'also list files that belong to no sequence')
-    .option('-l, --long', 'show sizes')
+    .option('-l, --long', 'show sizes (a stat per file; JSON items then have size)')
     .option('--ext <list>', 'only these extensions (comma-separated, repeatable)', parseExtensions)
     .option('--hidden', 'include names starting with a dot')
     .option('--json', 'print one JSON array (see README: JSON output)')
@@ -87,6 +87,8 @@ Examples:
           ...(flags.ext ? { extensions: flags.ext } : {}),
           padStyle: flags.padStyle,
           includeHidden: flags.hidden ?? false,
+          // Names alone are as fast as readdir; sizes cost a stat per file.
+          sizes: flags.long ?? false,
           cwd: context.io.cwd,
           signal: context.signal,
         },

@@ -45,6 +45,8 @@ export interface ListOptions {
   include?: string[];
   exclude?: string[];
   followSymlinks?: boolean;
+  /** Read sizes (a stat per file). Without them `sizes` and `bytes` are NaN. Default true. */
+  sizes?: boolean;
   signal?: AbortSignal;
   /** Working directory that displayed paths are made relative to. */
   cwd: string;
@@ -111,6 +113,7 @@ export async function* listPaths(
     ...(options.include ? { include: options.include } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
     ...(options.followSymlinks ? { followSymlinks: true } : {}),
+    stat: options.sizes ?? true,
     ...(options.signal ? { signal: options.signal } : {}),
   })) {
     if (entry.error) {
@@ -122,10 +125,11 @@ export async function* listPaths(
   }
 }
 
-/** The JSON shape of a listed item (the documented contract of `vfx seq ls --json`). */
+/** The JSON shape of a listed item (the documented contract of `vfx seq ls --json`); `size` only
+ *  when sizes were read. */
 export function itemJson(item: ListedItem): Record<string, unknown> {
   if (item.kind === 'file') {
-    return { kind: 'file', path: item.path, dir: item.dir, name: item.name, size: item.size };
+    return { kind: 'file', path: item.path, dir: item.dir, name: item.name, ...(Number.isNaN(item.size) ? {} : { size: item.size }) };
   }
   const sequence = item.sequence;
   return {
@@ -140,6 +144,6 @@ export function itemJson(item: ListedItem): Record<string, unknown> {
     count: item.frames.length,
     frameSet: sequence.frameSet?.toString() ?? '',
     missing: item.missing,
-    size: item.bytes,
+    ...(Number.isNaN(item.bytes) ? {} : { size: item.bytes }),
   };
 }
