@@ -30,7 +30,8 @@ export async function runVfx(args: string[], options: { cwd?: string; env?: Reco
 export function vfxCommand(): { command: string; args: string[] } {
   return {
     command: process.execPath,
-    args: ['--conditions=source', '--import', 'tsx', join(repoRoot, 'tools/vfx/src/bin.ts')],
+    // tsx by absolute URL, so the process may run in any directory.
+    args: ['--conditions=source', '--import', import.meta.resolve('tsx'), join(repoRoot, 'tools/vfx/src/bin.ts')],
   };
 }
 
