@@ -1,0 +1,241 @@
+/**
+ * The 8x8 DCT and the Rec. 709 colour transform of DWAA/DWAB (OpenEXR `ImfDwaCompressorSimd.h`).
+ *
+ * Decoding must be bit-exact with OpenEXR, and float arithmetic is not associative, so the inverse
+ * transforms here reproduce, operation by operation in single precision (`Math.fround` after every
+ * add and multiply), the code path OpenEXR 3.1 takes on every x86-64 CPU with AVX: the AVX inverse
+ * DCT (`dctInverse8x8_avx`, with its shortcuts for trailing zero rows), the SSE2 inverse colour
+ * transform, and the DC-only shortcut. (Its scalar fallback sums in another order and can differ in
+ * the last bit of a half now and then.) The forward transforms only need to be good, not identical:
+ * decoders do not depend on them.
+ */
+
+const f = Math.fround;
+
+// Inverse DCT coefficients: .5 cos(k pi / 16), as OpenEXR spells them.
+const A = f(3.535536e-1);
+const B = f(4.903927e-1);
+const C = f(4.619398e-1);
+const D = f(4.157349e-1);
+const E = f(2.777855e-1);
+const F = f(1.913422e-1);
+const G = f(9.754573e-2);
+
+// The row pass multiplies [x0 x2 x4 x6] by M1 and [x1 x3 x5 x7] by M2 (column k of the output):
+//   M1 = [a  c  a  f]   M2 = [b  d  e  g]
+//        [a  f -a -c]        [d -g -b -e]
+//        [a -f -a  c]        [e -b  g  d]
+//        [a -c  a -f]        [g -e  d -b]
+const M1_1 = [C, F, -F, -C];
+const M1_2 = [A, -A, -A, A];
+const M1_3 = [F, -C, C, -F];
+const M2_0 = [B, D, E, G];
+const M2_1 = [D, -G, -B, -E];
+const M2_2 = [E, -B, G, D];
+const M2_3 = [G, -E, D, -B];
+
+/** One row of the AVX row pass, in place: `data[base .. base + 7]`. */
+function inverseRow(data: Float32Array, base: number): void {
+  const x0 = data[base]!;
+  const x1 = data[base + 1]!;
+  const x2 = data[base + 2]!;
+  const x3 = data[base + 3]!;
+  const x4 = data[base + 4]!;
+  const x5 = data[base + 5]!;
+  const x6 = data[base + 6]!;
+  const x7 = data[base + 7]!;
+  for (let k = 0; k < 4; k++) {
+    const even = f(f(f(x0 * A) + f(x2 * M1_1[k]!)) + f(f(x4 * M1_2[k]!) + f(x6 * M1_3[k]!)));
+    const odd = f(f(f(x1 * M2_0[k]!) + f(x3 * M2_1[k]!)) + f(f(x5 * M2_2[k]!) + f(x7 * M2_3[k]!)));
+    data[base + k] = even + odd;
+    data[base + 7 - k] = even - odd;
+  }
+}
+
+/**
+ * Inverse 8x8 DCT in place (row-major), knowing that the last `zeroedRows` rows (0..7) of the
+ * coefficients are zero: OpenEXR's `dctInverse8x8_avx<zeroedRows>`.
+ */
+export function inverseDct8x8(data: Float32Array, zeroedRows: number): void {
+  if (zeroedRows >= 7) {
+    // Only row 0 is non-zero: one row pass, then every output row is that row times a.
+    inverseRow(data, 0);
+    for (let column = 0; column < 8; column++) {
+      const value = f(data[column]! * A);
+      for (let row = 0; row < 8; row++) data[row * 8 + column] = value;
+    }
+    return;
+  }
+  const rows = 8 - zeroedRows;
+  // The AVX code transforms rows in pairs (0-1, 2-3, ...) whenever the first row of the pair is non-zero.
+  for (let row = 0; row < rows; row += 2) {
+    inverseRow(data, row * 8);
+    inverseRow(data, row * 8 + 8);
+  }
+  const has2 = rows > 2;
+  const has3 = rows > 3;
+  const has4 = rows > 4;
+  const has5 = rows > 5;
+  const has6 = rows > 6;
+  const has7 = rows > 7;
+  for (let column = 0; column < 8; column++) {
+    const r0 = data[column]!;
+    const r1 = data[8 + column]!;
+    const r2 = data[16 + column]!;
+    const r3 = data[24 + column]!;
+    const r4 = data[32 + column]!;
+    const r5 = data[40 + column]!;
+    const r6 = data[48 + column]!;
+    const r7 = data[56 + column]!;
+
+    // Odd part: o0 = b r1 + d r3 + e r5 + g r7, ... in the register order of the AVX code.
+    let o0 = f(r1 * B);
+    let t13 = 0;
+    let t14 = 0;
+    let t15 = 0;
+    if (has3) t13 = f(r3 * D);
+    if (has5) t14 = f(r5 * E);
+    if (has7) t15 = f(r7 * G);
+    if (has3) o0 = f(o0 + t13);
+    if (has7) t14 = f(t14 + t15);
+    if (has5) o0 = f(o0 + t14);
+
+    let o1 = f(r1 * D);
+    if (has3) t14 = f(r3 * G);
+    if (has5) {
+      t15 = f(r5 * B);
+      t14 = f(t14 + t15);
+    }
+    if (has3) o1 = f(o1 - t14);
+    if (has7) o1 = f(o1 - f(r7 * E));
+
+    let o2 = f(r1 * E);
+    if (has3) o2 = f(o2 - f(r3 * B));
+    if (has5) o2 = f(o2 + f(r5 * G));
+    if (has7) o2 = f(o2 + f(r7 * D));
+
+    let o3 = f(r1 * G);
+    let r3e = 0;
+    if (has3) r3e = f(r3 * E);
+    if (has5) o3 = f(o3 + f(r5 * D));
+    if (has7) r3e = f(r3e + f(r7 * B));
+    if (has3) o3 = f(o3 - r3e);
+
+    // Even part.
+    let e3 = f(r0 * A);
+    let difference = e3;
+    if (has4) {
+      const r4a = f(r4 * A);
+      e3 = f(e3 + r4a);
+      difference = f(difference - r4a);
+    }
+    let e0 = e3;
+    let e1 = difference;
+    let e2 = difference;
+    if (has2) {
+      let cf = f(r2 * C);
+      if (has6) cf = f(cf + f(r6 * F));
+      e0 = f(e3 + cf);
+      e3 = f(e3 - cf);
+      let fc = f(r2 * F);
+      if (has6) fc = f(fc - f(r6 * C));
+      e1 = f(difference + fc);
+      e2 = f(difference - fc);
+    }
+
+    data[column] = e0 + o0;
+    data[8 + column] = e1 + o1;
+    data[16 + column] = e2 + o2;
+    data[24 + column] = e3 + o3;
+    data[32 + column] = e3 - o3;
+    data[40 + column] = e2 - o2;
+    data[48 + column] = e1 - o1;
+    data[56 + column] = e0 - o0;
+  }
+}
+
+/** The value every pixel of a block with only a DC coefficient gets (`dctInverse8x8DcOnly`). */
+export function inverseDcOnly(dc: number): number {
+  return f(f(dc * A) * A);
+}
+
+const CR_TO_R = f(1.5747);
+const CB_TO_G = f(-0.1873);
+const CR_TO_G = f(-0.4682);
+const CB_TO_B = f(1.8556);
+
+/** Y'CbCr -> R'G'B' in place on `count` values (OpenEXR `csc709Inverse64`). */
+export function inverseCsc709(y: Float32Array, cb: Float32Array, cr: Float32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const luma = y[i]!;
+    const blue = cb[i]!;
+    const red = cr[i]!;
+    y[i] = luma + f(red * CR_TO_R);
+    cb[i] = f(f(blue * CB_TO_G) + luma) + f(red * CR_TO_G);
+    cr[i] = f(CB_TO_B * blue) + luma;
+  }
+}
+
+/** R'G'B' -> Y'CbCr in place on 64 values (OpenEXR `csc709Forward64`). */
+export function forwardCsc709(r: Float32Array, g: Float32Array, b: Float32Array): void {
+  for (let i = 0; i < 64; i++) {
+    const red = r[i]!;
+    const green = g[i]!;
+    const blue = b[i]!;
+    r[i] = 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+    g[i] = -0.1146 * red - 0.3854 * green + 0.5 * blue;
+    b[i] = 0.5 * red - 0.4542 * green - 0.0458 * blue;
+  }
+}
+
+const COS1 = Math.cos(Math.PI / 16);
+const COS2 = Math.cos((2 * Math.PI) / 16);
+const COS3 = Math.cos((3 * Math.PI) / 16);
+const COS4 = Math.cos((4 * Math.PI) / 16);
+const COS5 = Math.cos((5 * Math.PI) / 16);
+const COS6 = Math.cos((6 * Math.PI) / 16);
+const COS7 = Math.cos((7 * Math.PI) / 16);
+
+/** One 1D forward DCT (Pennebaker & Mitchell 4.3.2, as OpenEXR's `dctForward8x8`) with stride. */
+function forward1d(data: Float32Array, base: number, stride: number): void {
+  const s0 = data[base]!;
+  const s1 = data[base + stride]!;
+  const s2 = data[base + 2 * stride]!;
+  const s3 = data[base + 3 * stride]!;
+  const s4 = data[base + 4 * stride]!;
+  const s5 = data[base + 5 * stride]!;
+  const s6 = data[base + 6 * stride]!;
+  const s7 = data[base + 7 * stride]!;
+  const a0 = s0 + s7;
+  const a1 = s1 + s2;
+  const a2 = s1 - s2;
+  const a3 = s3 + s4;
+  const a4 = s3 - s4;
+  const a5 = s5 + s6;
+  const a6 = s5 - s6;
+  const a7 = s0 - s7;
+  let k0 = COS4 * (a0 + a3);
+  let k1 = COS4 * (a1 + a5);
+  data[base] = 0.5 * (k0 + k1);
+  data[base + 4 * stride] = 0.5 * (k0 - k1);
+  let x = a2 - a6;
+  let y = a0 - a3;
+  data[base + 2 * stride] = 0.5 * (COS6 * x + COS2 * y);
+  data[base + 6 * stride] = 0.5 * (COS6 * y - COS2 * x);
+  k0 = COS4 * (a1 - a5);
+  k1 = -COS4 * (a2 + a6);
+  x = a7 - k0;
+  y = a4 + k1;
+  data[base + 3 * stride] = 0.5 * (COS3 * x - COS5 * y);
+  data[base + 5 * stride] = 0.5 * (COS5 * x + COS3 * y);
+  x = a7 + k0;
+  y = k1 - a4;
+  data[base + stride] = 0.5 * (COS1 * x - COS7 * y);
+  data[base + 7 * stride] = 0.5 * (COS7 * x + COS1 * y);
+}
+
+/** Forward 8x8 DCT in place (row-major), the inverse of `inverseDct8x8`. */
+export function forwardDct8x8(data: Float32Array): void {
+  for (let row = 0; row < 8; row++) forward1d(data, row * 8, 1);
+  for (let column = 0; column < 8; column++) forward1d(data, column, 8);
+}

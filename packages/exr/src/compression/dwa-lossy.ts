@@ -1,0 +1,329 @@
+/**
+ * The LOSSY_DCT part of DWAA/DWAB: one channel, or three channels (R, G, B of one layer) coded
+ * together as Y'CbCr, cut into 8x8 blocks (OpenEXR `LossyDctDecoder` / `LossyDctEncoder` in
+ * `ImfDwaCompressor.cpp`).
+ *
+ * Per block and channel: linear half -> nonlinear half (table) -> float; forward DCT; each
+ * coefficient quantized to the half with the fewest set bits within an error bound (base error
+ * `level / 100000` times a JPEG quantization table); zig-zag order. The DC coefficients go to their
+ * own list, one plane per channel; the 63 AC coefficients are run-length coded into 16-bit values:
+ * 0xff00 ends the block, 0xffNN skips NN zeros, anything else is a coefficient.
+ * Decoding inverts each step; FLOAT channels are coded as halves (clamped to +-65504) and decode to
+ * the float of the half.
+ */
+import { floatToHalf, halfDecodeTable } from '@vfxkit/core';
+import { PixelType } from './types.js';
+import { corruptChunk } from './codec-support.js';
+import { forwardCsc709, forwardDct8x8, inverseCsc709, inverseDcOnly, inverseDct8x8 } from './dwa-dct.js';
+import { ZIGZAG, quantizationCandidates } from './dwa-tables.js';
+
+/** Where a channel's lines are in the Xdr buffer of the chunk. */
+export interface LossyChannel {
+  type: PixelType;
+  /** Byte offset of each sampled line of the channel in the Xdr buffer. */
+  rows: number[];
+}
+
+/** A read position in a list of 16-bit values, shared by the channels decoded one after another. */
+export interface ValueCursor {
+  values: Uint16Array;
+  position: number;
+  end: number;
+}
+
+/**
+ * `floatToHalf` of @vfxkit/core, taking the float's bits (a test keeps the two equal): nearest half,
+ * ties to even; NaNs stay quiet NaNs with their top payload bits; overflow gives infinity, as F16C's
+ * `vcvtps2ph` and Imath's `half(float)` do. The DCT blocks are read through a Uint32Array view, so
+ * the hot loop needs no float-to-bits round trip.
+ */
+export function floatBitsToHalf(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return mantissa === 0 ? sign | 0x7c00 : sign | 0x7e00 | (mantissa >>> 13);
+  const e = exponent - 112;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const full = mantissa | 0x800000;
+    const shift = 14 - e;
+    const half = full >>> shift;
+    const remainder = full & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    return sign | (remainder > halfway || (remainder === halfway && (half & 1) === 1) ? half + 1 : half);
+  }
+  const half = (e << 10) | (mantissa >>> 13);
+  const remainder = mantissa & 0x1fff;
+  return sign | (remainder > 0x1000 || (remainder === 0x1000 && (half & 1) === 1) ? half + 1 : half);
+}
+
+// Zeroed rows of the inverse DCT, from the zig-zag index of the last non-zero coefficient.
+function zeroedRowsFor(lastNonZero: number): number {
+  if (lastNonZero < 2) return 7;
+  if (lastNonZero < 3) return 6;
+  if (lastNonZero < 9) return 5;
+  if (lastNonZero < 10) return 4;
+  if (lastNonZero < 20) return 3;
+  if (lastNonZero < 21) return 2;
+  if (lastNonZero < 35) return 1;
+  return 0;
+}
+
+/**
+ * Decodes 1 or 3 LOSSY_DCT channels of `width` x `height` samples into `out`, reading AC values from
+ * `ac` and DC values from `dc` (both advanced). `toLinear` maps nonlinear halves back to linear ones
+ * (absent for pLinear single channels).
+ */
+export function decodeLossyDct(
+  channels: readonly LossyChannel[],
+  width: number,
+  height: number,
+  ac: ValueCursor,
+  dc: ValueCursor,
+  toLinear: Uint16Array | undefined,
+  out: Uint8Array,
+  method: string,
+): void {
+  const count = channels.length;
+  if (width <= 0 || height <= 0) return;
+  const blocksX = Math.ceil(width / 8);
+  const blocksY = Math.ceil(height / 8);
+  const blocks = blocksX * blocksY;
+  if (dc.end - dc.position < count * blocks) {
+    throw corruptChunk(method, `the DC data has ${dc.end - dc.position} values left, the channels need ${count * blocks}`);
+  }
+  const halfTable = halfDecodeTable();
+  const zigzag = new Uint16Array(64);
+  const dct = channels.map(() => new Float32Array(64));
+  const dctBits = dct.map((data) => new Uint32Array(data.buffer));
+  const halves = channels.map(() => new Uint16Array(64));
+  const dcStart = dc.position;
+  const constant = new Array<boolean>(count);
+  const acValues = ac.values;
+
+  for (let blockY = 0; blockY < blocksY; blockY++) {
+    const rowsInBlock = Math.min(8, height - blockY * 8);
+    for (let blockX = 0; blockX < blocksX; blockX++) {
+      const columnsInBlock = Math.min(8, width - blockX * 8);
+      let blockIsConstant = true;
+      for (let c = 0; c < count; c++) {
+        // 1. DC and run-length decoded AC, in zig-zag order.
+        zigzag.fill(0);
+        zigzag[0] = dc.values[dcStart + c * blocks + blockY * blocksX + blockX]!;
+        let position = ac.position;
+        let lastNonZero = 0;
+        for (let index = 1; index < 64; ) {
+          if (position >= ac.end) throw corruptChunk(method, 'the AC data ends inside a block');
+          const value = acValues[position++]!;
+          if ((value & 0xff00) === 0xff00) {
+            const run = value & 0xff;
+            index += run === 0 ? 64 : run;
+          } else {
+            lastNonZero = index;
+            zigzag[index++] = value;
+          }
+        }
+        ac.position = position;
+
+        // 2. Inverse DCT (or the DC-only shortcut).
+        const data = dct[c]!;
+        if (lastNonZero === 0) {
+          data[0] = inverseDcOnly(halfTable[zigzag[0]!]!);
+          constant[c] = true;
+        } else {
+          blockIsConstant = false;
+          constant[c] = false;
+          for (let i = 0; i < 64; i++) data[i] = halfTable[zigzag[ZIGZAG_INDEX[i]!]!]!;
+          inverseDct8x8(data, zeroedRowsFor(lastNonZero));
+        }
+      }
+      // A DC-only channel in a block that is not constant overall needs all 64 values.
+      if (!blockIsConstant) {
+        for (let c = 0; c < count; c++) if (constant[c]) dct[c]!.fill(dct[c]![0]!);
+      }
+
+      // 3. Y'CbCr -> R'G'B', 4. float -> half.
+      if (count === 3) inverseCsc709(dct[0]!, dct[1]!, dct[2]!, blockIsConstant ? 1 : 64);
+      for (let c = 0; c < count; c++) {
+        const bits = dctBits[c]!;
+        const block = halves[c]!;
+        if (blockIsConstant) block.fill(floatBitsToHalf(bits[0]!));
+        else for (let i = 0; i < 64; i++) block[i] = floatBitsToHalf(bits[i]!);
+      }
+
+      // 5. Nonlinear -> linear, into the lines of the chunk.
+      for (let c = 0; c < count; c++) {
+        const channel = channels[c]!;
+        const block = halves[c]!;
+        const float = channel.type === PixelType.FLOAT;
+        for (let row = 0; row < rowsInBlock; row++) {
+          const lineStart = channel.rows[blockY * 8 + row]!;
+          let at = lineStart + blockX * 8 * (float ? 4 : 2);
+          for (let column = 0; column < columnsInBlock; column++) {
+            let bits = block[row * 8 + column]!;
+            if (toLinear !== undefined) bits = toLinear[bits]!;
+            if (float) {
+              floatView[0] = halfTable[bits]!;
+              const floatBits = floatBitsView[0]!;
+              out[at++] = floatBits & 0xff;
+              out[at++] = (floatBits >>> 8) & 0xff;
+              out[at++] = (floatBits >>> 16) & 0xff;
+              out[at++] = floatBits >>> 24;
+            } else {
+              out[at++] = bits & 0xff;
+              out[at++] = bits >>> 8;
+            }
+          }
+        }
+      }
+    }
+  }
+  dc.position = dcStart + count * blocks;
+}
+
+const floatView = new Float32Array(1);
+const floatBitsView = new Uint32Array(floatView.buffer);
+
+const ZIGZAG_INDEX = Uint8Array.from(ZIGZAG);
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+// JPEG's quantization tables, normalized by their smallest entry.
+const QUANT_Y = [
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22,
+  37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+].map((value) => Math.fround(value / 10));
+const QUANT_CBCR = [
+  17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99, 99, 99,
+  99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+].map((value) => Math.fround(value / 17));
+
+/** The half with the fewest set bits within `tolerance` of `bits` (OpenEXR `quantize`). */
+function quantize(bits: number, tolerance: number, table: Float32Array): number {
+  const value = table[bits]!;
+  const { list, start } = quantizationCandidates(bits);
+  const end = start + 1 + list[start]!;
+  for (let i = start + 1; i < end; i++) {
+    const candidate = list[i]!;
+    if (Math.abs(Math.fround(table[candidate]! - value)) < tolerance) return candidate;
+  }
+  return bits;
+}
+
+/** A growable list of 16-bit values. */
+export class ValueList {
+  values: Uint16Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Uint16Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint16Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/**
+ * Encodes 1 or 3 LOSSY_DCT channels of `width` x `height` samples read from `raw` (the Xdr buffer),
+ * appending AC values to `ac` and DC values to `dc`. `toNonlinear` is absent for pLinear single
+ * channels; `baseError` is `dwaCompressionLevel / 100000`.
+ */
+export function encodeLossyDct(
+  channels: readonly LossyChannel[],
+  width: number,
+  height: number,
+  raw: Uint8Array,
+  toNonlinear: Uint16Array | undefined,
+  baseError: number,
+  ac: ValueList,
+  dc: ValueList,
+): void {
+  const count = channels.length;
+  if (width <= 0 || height <= 0) return;
+  const blocksX = Math.ceil(width / 8);
+  const blocksY = Math.ceil(height / 8);
+  const table = halfDecodeTable();
+  const toleranceY = QUANT_Y.map((value) => Math.fround(baseError * value));
+  const toleranceCbCr = QUANT_CBCR.map((value) => Math.fround(baseError * value));
+
+  // Samples as half bits, FLOAT channels clamped to the half range first.
+  const samples = channels.map((channel) => {
+    const plane = new Uint16Array(width * height);
+    for (let y = 0; y < height; y++) {
+      let at = channel.rows[y]!;
+      for (let x = 0; x < width; x++) {
+        if (channel.type === PixelType.FLOAT) {
+          floatBitsView[0] = (raw[at]! | (raw[at + 1]! << 8) | (raw[at + 2]! << 16) | (raw[at + 3]! << 24)) >>> 0;
+          // std::max(std::min(HALF_MAX, v), -HALF_MAX), where a NaN becomes HALF_MAX.
+          const value = floatView[0]!;
+          const below = value < 65504 ? value : 65504;
+          plane[y * width + x] = floatToHalf(below < -65504 ? -65504 : below);
+          at += 4;
+        } else {
+          plane[y * width + x] = raw[at]! | (raw[at + 1]! << 8);
+          at += 2;
+        }
+      }
+    }
+    return plane;
+  });
+
+  const dct = channels.map(() => new Float32Array(64));
+  const dctBits = dct.map((data) => new Uint32Array(data.buffer));
+  const coefficients = new Uint16Array(64);
+  const dcPlanes = channels.map(() => new Uint16Array(blocksX * blocksY));
+  for (let blockY = 0; blockY < blocksY; blockY++) {
+    for (let blockX = 0; blockX < blocksX; blockX++) {
+      for (let c = 0; c < count; c++) {
+        const plane = samples[c]!;
+        const data = dct[c]!;
+        for (let y = 0; y < 8; y++) {
+          // Past the edge, mirror (the edge sample repeated).
+          let sy = blockY * 8 + y;
+          if (sy >= height) sy = height - (sy - (height - 1));
+          if (sy < 0) sy = height - 1;
+          for (let x = 0; x < 8; x++) {
+            let sx = blockX * 8 + x;
+            if (sx >= width) sx = width - (sx - (width - 1));
+            if (sx < 0) sx = width - 1;
+            let bits = plane[sy * width + sx]!;
+            if (toNonlinear !== undefined) bits = toNonlinear[bits]!;
+            data[y * 8 + x] = table[bits]!;
+          }
+        }
+      }
+      if (count === 3) forwardCsc709(dct[0]!, dct[1]!, dct[2]!);
+      for (let c = 0; c < count; c++) {
+        forwardDct8x8(dct[c]!);
+        const bits = dctBits[c]!;
+        const tolerances = c === 0 ? toleranceY : toleranceCbCr;
+        for (let i = 0; i < 64; i++) coefficients[ZIGZAG_INDEX[i]!] = quantize(floatBitsToHalf(bits[i]!), tolerances[i]!, table);
+        dcPlanes[c]![blockY * blocksX + blockX] = coefficients[0]!;
+        // Run-length code the AC coefficients.
+        let index = 1;
+        while (index < 64) {
+          if (coefficients[index] !== 0) {
+            ac.push(coefficients[index]!);
+            index++;
+            continue;
+          }
+          let run = 1;
+          while (index + run < 64 && coefficients[index + run] === 0) run++;
+          if (run === 1) ac.push(0);
+          else if (index + run === 64) ac.push(0xff00);
+          else ac.push(0xff00 | run);
+          index += run;
+        }
+      }
+    }
+  }
+  for (const plane of dcPlanes) for (let i = 0; i < plane.length; i++) dc.push(plane[i]!);
+}

@@ -1,0 +1,575 @@
+/**
+ * OpenEXR's static Huffman coder for 16-bit values, used by PIZ for the wavelet coefficients and by
+ * DWAA/DWAB for the run-length coded AC coefficients (OpenEXR `ImfHuf.cpp`, `internal_huf.c`).
+ *
+ * Stream layout (all integers little-endian):
+ *   u32 im        smallest symbol with a code
+ *   u32 iM        largest symbol with a code; iM is also the run-length symbol (the encoder adds it)
+ *   u32 tableLength  bytes of the packed code table (informative; decoders use what they read)
+ *   u32 nBits     bits of coded data after the table
+ *   u32 0         reserved
+ *   code table    for symbols im..iM, the 6-bit code length, with runs of zero lengths packed:
+ *                 59..62 = 2..5 zero lengths, 63 + 8 bits n = n + 6 zero lengths; MSB first,
+ *                 padded to a whole byte
+ *   data          nBits of codes, MSB first. The code of iM followed by 8 bits n repeats the
+ *                 previous value n more times.
+ *
+ * Codes are canonical: they follow from the lengths alone. Shorter codes have numerically higher
+ * values, codes of one length increase with the symbol, and lengths go up to 58 bits. Decoding
+ * resolves codes of up to 14 bits with one table lookup; longer codes are looked up per length
+ * under their 14-bit prefix, with the results of OpenEXR's `hufDecode`. Every length and count is checked against the
+ * bytes present and the output size: bad data throws `EXR_CORRUPT_CHUNK`, never reads out of bounds.
+ */
+import type { VfxError } from '@vfxkit/core';
+import { corruptChunk, readUint32, writeUint32 } from './codec-support.js';
+
+const ENCODE_SIZE = 65537; // 2^16 symbols plus the run-length pseudo-symbol
+const DECODE_BITS = 14;
+const DECODE_SIZE = 1 << DECODE_BITS;
+const MAX_CODE_LENGTH = 58;
+const SHORT_ZEROCODE_RUN = 59;
+const LONG_ZEROCODE_RUN = 63;
+const SHORTEST_LONG_RUN = 2 + LONG_ZEROCODE_RUN - SHORT_ZEROCODE_RUN;
+const LONGEST_LONG_RUN = 255 + SHORTEST_LONG_RUN;
+const HEADER_SIZE = 20;
+
+/**
+ * Canonical code values from code lengths (OpenEXR `hufCanonicalCodeTable`). Lengths of 0 get no
+ * code. Code values are small (below 2^18 for any length table) even when the code is long: long
+ * codes are mostly leading zeros.
+ */
+function canonicalCodes(lengths: Uint8Array, codes: Uint32Array): void {
+  const start = new Float64Array(MAX_CODE_LENGTH + 1);
+  for (let i = 0; i < ENCODE_SIZE; i++) start[lengths[i]!]! += 1;
+  let code = 0;
+  for (let length = MAX_CODE_LENGTH; length > 0; length--) {
+    const next = Math.floor((code + start[length]!) / 2);
+    start[length] = code;
+    code = next;
+  }
+  for (let i = 0; i < ENCODE_SIZE; i++) {
+    const length = lengths[i]!;
+    if (length > 0) codes[i] = start[length]!++;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/**
+ * The most 16-bit values a Huffman stream of `bytes` bytes can produce: at best every 9 bits (a
+ * 1-bit run code and an 8-bit count) repeat the previous value 255 times. Lets callers refuse a
+ * declared count before allocating for it.
+ */
+export function maxHuffmanValues(bytes: number): number {
+  return Math.ceil((bytes * 8 * 255) / 9) + 1;
+}
+
+/** Reads bits MSB first from `bytes[start, end)`; every read checks the end. */
+class TableReader {
+  private position: number;
+  private buffer = 0;
+  private bufferBits = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+    private readonly end: number,
+    private readonly method: string,
+  ) {
+    this.position = start;
+  }
+
+  /** Bytes consumed so far end here (a partly used byte counts whole). */
+  get offset(): number {
+    return this.position;
+  }
+
+  read(count: number): number {
+    while (this.bufferBits < count) {
+      if (this.position >= this.end) throw corruptChunk(this.method, 'the Huffman code table runs past the end of its data');
+      this.buffer = ((this.buffer << 8) | this.bytes[this.position++]!) & 0xffff;
+      this.bufferBits += 8;
+    }
+    this.bufferBits -= count;
+    return (this.buffer >>> this.bufferBits) & ((1 << count) - 1);
+  }
+}
+
+/**
+ * Decodes an OpenEXR Huffman stream (`packed[offset, offset + length)`) into exactly `count` 16-bit
+ * values of `out` starting at `outOffset`. `method` names the codec in error messages.
+ */
+export function huffmanDecode(
+  packed: Uint8Array,
+  offset: number,
+  length: number,
+  out: Uint16Array,
+  outOffset: number,
+  count: number,
+  method: string,
+): void {
+  if (length < HEADER_SIZE) {
+    if (count === 0) return;
+    throw corruptChunk(method, `the Huffman data is ${length} bytes, too short for its ${HEADER_SIZE}-byte header`);
+  }
+  const end = offset + length;
+  const minSymbol = readUint32(packed, offset);
+  const maxSymbol = readUint32(packed, offset + 4);
+  const nBits = readUint32(packed, offset + 12);
+  if (minSymbol >= ENCODE_SIZE || maxSymbol >= ENCODE_SIZE) {
+    throw corruptChunk(method, `Huffman symbol range ${minSymbol}..${maxSymbol} is outside 0..${ENCODE_SIZE - 1}`);
+  }
+  const dataBytes = Math.ceil(nBits / 8);
+  if (HEADER_SIZE + dataBytes > length) {
+    throw corruptChunk(method, `the Huffman data declares ${nBits} bits but only ${length - HEADER_SIZE} bytes follow its header`);
+  }
+
+  // 1. Code lengths, run-length packed.
+  const lengths = new Uint8Array(ENCODE_SIZE);
+  const reader = new TableReader(packed, offset + HEADER_SIZE, end, method);
+  for (let symbol = minSymbol; symbol <= maxSymbol; symbol++) {
+    const codeLength = reader.read(6);
+    if (codeLength === LONG_ZEROCODE_RUN) {
+      const run = reader.read(8) + SHORTEST_LONG_RUN;
+      if (symbol + run > maxSymbol + 1) throw corruptChunk(method, 'a run of unused Huffman symbols goes past the last symbol');
+      symbol += run - 1;
+    } else if (codeLength >= SHORT_ZEROCODE_RUN) {
+      const run = codeLength - SHORT_ZEROCODE_RUN + 2;
+      if (symbol + run > maxSymbol + 1) throw corruptChunk(method, 'a run of unused Huffman symbols goes past the last symbol');
+      symbol += run - 1;
+    } else {
+      lengths[symbol] = codeLength;
+    }
+  }
+  const dataStart = reader.offset;
+  if (nBits > 8 * (end - dataStart)) {
+    throw corruptChunk(method, `the Huffman data declares ${nBits} bits but only ${end - dataStart} bytes follow its code table`);
+  }
+  const codes = new Uint32Array(ENCODE_SIZE);
+  canonicalCodes(lengths, codes);
+
+  // 2. Decoding table: codes of up to 14 bits fill all the entries they prefix; longer codes are
+  //    listed under their 14-bit prefix.
+  // Short codes: (length << 24) | symbol for every 14-bit index the code prefixes; 0 for none.
+  const shortCodes = new Int32Array(DECODE_SIZE);
+  const longSymbols: (LongCodes | undefined)[] = new Array<LongCodes | undefined>(DECODE_SIZE);
+  for (let symbol = minSymbol; symbol <= maxSymbol; symbol++) {
+    const codeLength = lengths[symbol]!;
+    if (codeLength === 0) continue;
+    const code = codes[symbol]!;
+    if (code >= 2 ** codeLength) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
+    if (codeLength > DECODE_BITS) {
+      const index = Math.floor(code / 2 ** (codeLength - DECODE_BITS));
+      if (shortCodes[index] !== 0) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
+      const bucket: LongCodes = (longSymbols[index] ??= { symbols: [], lengths: [], longestUpTo: [], byCode: new Map<number, number>() });
+      bucket.longestUpTo.push(Math.max(codeLength, bucket.longestUpTo[bucket.longestUpTo.length - 1] ?? 0));
+      bucket.byCode.set(code * 64 + codeLength, bucket.symbols.length);
+      bucket.symbols.push(symbol);
+      if (!bucket.lengths.includes(codeLength)) bucket.lengths.push(codeLength);
+    } else {
+      const first = code << (DECODE_BITS - codeLength);
+      const entries = 1 << (DECODE_BITS - codeLength);
+      for (let i = first; i < first + entries; i++) {
+        if (shortCodes[i] !== 0 || longSymbols[i] !== undefined) {
+          throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
+        }
+        shortCodes[i] = (codeLength << 24) | symbol;
+      }
+    }
+  }
+
+  for (const bucket of longSymbols) bucket?.lengths.sort((a, b) => a - b);
+
+  // 3. The coded bits, copied with 4 zero bytes of padding so that peeks never leave the array.
+  const data = new Uint8Array(dataBytes + 4);
+  data.set(packed.subarray(dataStart, dataStart + dataBytes));
+  decodeBits(data, dataBytes, nBits, lengths, shortCodes, longSymbols, maxSymbol, out, outOffset, count, method);
+}
+
+/** The `count` (<= 25) bits of `data` starting at bit `position`, MSB first. */
+function peekBits(data: Uint8Array, position: number, count: number): number {
+  const byte = position >>> 3;
+  const word = (data[byte]! << 24) | (data[byte + 1]! << 16) | (data[byte + 2]! << 8) | data[byte + 3]!;
+  return (word << (position & 7)) >>> (32 - count);
+}
+
+/**
+ * The long codes that share one 14-bit prefix. OpenEXR tries them in symbol order, reading more
+ * bytes as each needs, and takes the first whose code matches; in a prefix code at most one can.
+ * Looking each length's bits up in `byCode` finds the same code in a bounded number of steps even
+ * when a hostile table puts thousands of codes under one prefix.
+ */
+interface LongCodes {
+  /** Symbols in increasing order. */
+  symbols: number[];
+  /** `longestUpTo[i]`: the longest code among `symbols[0..i]` (how far OpenEXR has read by then). */
+  longestUpTo: number[];
+  /** The distinct code lengths, ascending. */
+  lengths: number[];
+  /** `code * 64 + length` -> index in `symbols`. */
+  byCode: Map<number, number>;
+}
+
+/** The `codeLength` bits at `position` as a number, or -1 when they exceed 2^24 (no code is that large). */
+function codeValue(data: Uint8Array, position: number, codeLength: number): number {
+  let leading = codeLength - 24;
+  let at = position;
+  while (leading > 0) {
+    const take = leading > 24 ? 24 : leading;
+    if (peekBits(data, at, take) !== 0) return -1;
+    at += take;
+    leading -= take;
+  }
+  return peekBits(data, at, codeLength < 24 ? codeLength : 24);
+}
+
+/**
+ * The decoding loop of OpenEXR's `hufDecode`, kept step for step so that it accepts and rejects the
+ * same streams: bytes are taken one at a time while at least 14 bits are buffered, then the last
+ * byte's padding is dropped and the remaining short codes are decoded. The `buffered` bits are
+ * `data` bits `[bytesRead * 8 - buffered, bytesRead * 8)`; `recent` holds the last 4 bytes read, so
+ * lookups come from it while at most 32 bits are buffered (only a long-code search buffers more).
+ */
+function decodeBits(
+  data: Uint8Array,
+  dataBytes: number,
+  nBits: number,
+  lengths: Uint8Array,
+  shortCodes: Int32Array,
+  longSymbols: (LongCodes | undefined)[],
+  runSymbol: number,
+  out: Uint16Array,
+  outOffset: number,
+  count: number,
+  method: string,
+): void {
+  let bytesRead = 0;
+  let buffered = 0;
+  let recent = 0;
+  let outPosition = outOffset;
+  const outEnd = outOffset + count;
+  const fail = (what: string): VfxError => corruptChunk(method, `Huffman data: ${what}`);
+
+  while (bytesRead < dataBytes) {
+    recent = (recent << 8) | data[bytesRead++]!;
+    buffered += 8;
+    while (buffered >= DECODE_BITS) {
+      const index = buffered <= 32 ? (recent >>> (buffered - DECODE_BITS)) & (DECODE_SIZE - 1) : peekBits(data, bytesRead * 8 - buffered, DECODE_BITS);
+      const short = shortCodes[index]!;
+      let symbol: number;
+      if (short !== 0) {
+        buffered -= short >>> 24;
+        symbol = short & 0xffffff;
+      } else {
+        const bucket = longSymbols[index];
+        if (bucket === undefined) throw fail('a code that is in no table');
+        // The first symbol (in symbol order) whose code matches, among the lengths the rest of the data can hold.
+        const available = buffered + (dataBytes - bytesRead) * 8;
+        const position = bytesRead * 8 - buffered;
+        let found = -1;
+        for (const candidateLength of bucket.lengths) {
+          if (candidateLength > available) break;
+          const value = codeValue(data, position, candidateLength);
+          if (value < 0) continue;
+          const at = bucket.byCode.get(value * 64 + candidateLength);
+          if (at !== undefined && (found < 0 || at < found)) found = at;
+        }
+        symbol = -1;
+        if (found >= 0) {
+          symbol = bucket.symbols[found]!;
+          // OpenEXR has read bytes for every candidate tried before this one.
+          const wanted = bucket.longestUpTo[found]!;
+          while (buffered < wanted && bytesRead < dataBytes) {
+            recent = (recent << 8) | data[bytesRead++]!;
+            buffered += 8;
+          }
+          buffered -= lengths[symbol]!;
+        }
+        if (symbol < 0) throw fail('a long code that is in no table');
+      }
+      if (symbol === runSymbol) {
+        if (buffered < 8) {
+          if (bytesRead >= dataBytes) throw fail('a run length is cut off');
+          recent = (recent << 8) | data[bytesRead++]!;
+          buffered += 8;
+        }
+        buffered -= 8;
+        const run = buffered + 8 <= 32 ? (recent >>> buffered) & 0xff : peekBits(data, bytesRead * 8 - buffered - 8, 8);
+        if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
+        if (outPosition === outOffset) throw fail('the data starts with a run');
+        const value = out[outPosition - 1]!;
+        for (let i = 0; i < run; i++) out[outPosition + i] = value;
+        outPosition += run;
+      } else {
+        if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
+        out[outPosition++] = symbol;
+      }
+    }
+  }
+
+  // The last byte's padding bits are not data. Here fewer than 14 bits are buffered.
+  const padding = (8 - (nBits & 7)) & 7;
+  recent >>>= padding;
+  buffered -= padding;
+  while (buffered > 0) {
+    const index = (recent << (DECODE_BITS - buffered)) & (DECODE_SIZE - 1);
+    const short = shortCodes[index]!;
+    const codeLength = short >>> 24;
+    if (short === 0 || codeLength > buffered) throw fail('the last code is cut off');
+    buffered -= codeLength;
+    const symbol = short & 0xffffff;
+    if (symbol === runSymbol) {
+      if (buffered < 8) throw fail('a run length is cut off');
+      buffered -= 8;
+      const run = (recent >>> buffered) & 0xff;
+      if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
+      if (outPosition === outOffset) throw fail('the data starts with a run');
+      const value = out[outPosition - 1]!;
+      for (let i = 0; i < run; i++) out[outPosition + i] = value;
+      outPosition += run;
+    } else {
+      if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
+      out[outPosition++] = symbol;
+    }
+  }
+  if (outPosition !== outEnd) throw fail(`it decodes to ${outPosition - outOffset} values, expected ${count}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/**
+ * Code lengths from symbol frequencies, exactly as OpenEXR's `hufBuildEncTable` computes them
+ * (including its heap order for equal frequencies, so that the output is byte-identical):
+ * returns the smallest and largest coded symbol; the largest is the run-length pseudo-symbol.
+ */
+function buildCodeLengths(frequencies: Float64Array, lengths: Uint8Array): { min: number; max: number } {
+  let min = 0;
+  while (frequencies[min] === 0) min++;
+  const heap = new Int32Array(ENCODE_SIZE);
+  const link = new Int32Array(ENCODE_SIZE);
+  let size = 0;
+  let max = min;
+  for (let i = min; i < ENCODE_SIZE; i++) {
+    link[i] = i;
+    if (frequencies[i] !== 0) {
+      heap[size++] = i;
+      max = i;
+    }
+  }
+  max++;
+  frequencies[max] = 1;
+  heap[size++] = max;
+
+  // A binary heap with the least frequent symbol on top (ties: the higher index first), with the
+  // sift operations of libstdc++'s make_heap/pop_heap/push_heap that OpenEXR mirrors.
+  const greater = (a: number, b: number): boolean =>
+    frequencies[a]! > frequencies[b]! || (frequencies[a] === frequencies[b] && a > b);
+  const pushUp = (hole: number, top: number, value: number): void => {
+    let parent = (hole - 1) >> 1;
+    while (hole > top && greater(heap[parent]!, value)) {
+      heap[hole] = heap[parent]!;
+      hole = parent;
+      parent = (hole - 1) >> 1;
+    }
+    heap[hole] = value;
+  };
+  const adjust = (hole: number, length: number, value: number): void => {
+    const top = hole;
+    let child = hole;
+    while (child < (length - 1) >> 1) {
+      child = 2 * (child + 1);
+      if (greater(heap[child]!, heap[child - 1]!)) child--;
+      heap[hole] = heap[child]!;
+      hole = child;
+    }
+    if ((length & 1) === 0 && child === (length - 2) >> 1) {
+      child = 2 * (child + 1);
+      heap[hole] = heap[child - 1]!;
+      hole = child - 1;
+    }
+    pushUp(hole, top, value);
+  };
+  const pop = (length: number): void => {
+    if (length > 1) {
+      const last = length - 1;
+      const value = heap[last]!;
+      heap[last] = heap[0]!;
+      adjust(0, last, value);
+    }
+  };
+  if (size >= 2) {
+    for (let parent = (size - 2) >> 1; ; parent--) {
+      adjust(parent, size, heap[parent]!);
+      if (parent === 0) break;
+    }
+  }
+
+  const depth = new Int32Array(ENCODE_SIZE);
+  while (size > 1) {
+    const smallest = heap[0]!;
+    pop(size);
+    size--;
+    const second = heap[0]!;
+    pop(size);
+    frequencies[second]! += frequencies[smallest]!;
+    pushUp(size - 1, 0, heap[size - 1]!);
+
+    for (let j = second; ; j = link[j]!) {
+      depth[j]!++;
+      if (link[j] === j) {
+        link[j] = smallest;
+        break;
+      }
+    }
+    for (let j = smallest; ; j = link[j]!) {
+      depth[j]!++;
+      if (link[j] === j) break;
+    }
+  }
+  for (let i = 0; i < ENCODE_SIZE; i++) {
+    if (depth[i]! > MAX_CODE_LENGTH) throw corruptChunk('huffman', `a code of ${depth[i]} bits is longer than the format allows`);
+    lengths[i] = depth[i]!;
+  }
+  return { min, max };
+}
+
+/** A growable MSB-first bit writer. */
+class BitWriter {
+  bytes: Uint8Array;
+  length = 0;
+  private buffer = 0;
+  private bufferBits = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(Math.max(64, capacity));
+  }
+
+  /** Writes the low `count` bits of `value` (`value` below 2^24; `count` up to 58, zero-extended). */
+  write(count: number, value: number): void {
+    while (count > 24) {
+      const zeros = count - 24 > 16 ? 16 : count - 24;
+      this.writeSmall(zeros, 0);
+      count -= zeros;
+    }
+    if (count > 16) {
+      this.writeSmall(count - 16, value >>> 16);
+      this.writeSmall(16, value & 0xffff);
+    } else {
+      this.writeSmall(count, value);
+    }
+  }
+
+  private writeSmall(count: number, value: number): void {
+    this.buffer = ((this.buffer << count) | value) & 0xffffff;
+    this.bufferBits += count;
+    while (this.bufferBits >= 8) {
+      this.bufferBits -= 8;
+      this.pushByte((this.buffer >>> this.bufferBits) & 0xff);
+    }
+  }
+
+  private pushByte(value: number): void {
+    if (this.length === this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes[this.length++] = value;
+  }
+
+  /** Bits written so far. */
+  get bitCount(): number {
+    return this.length * 8 + this.bufferBits;
+  }
+
+  /** Pads the last byte with zeros. */
+  flush(): void {
+    if (this.bufferBits > 0) {
+      this.pushByte((this.buffer << (8 - this.bufferBits)) & 0xff);
+      this.bufferBits = 0;
+    }
+  }
+}
+
+/**
+ * Encodes `values[0, count)` into an OpenEXR Huffman stream (byte-identical to OpenEXR's
+ * `hufCompress`). Returns an empty array for `count === 0`, as OpenEXR does.
+ */
+export function huffmanEncode(values: Uint16Array, count: number): Uint8Array {
+  if (count === 0) return new Uint8Array(0);
+  const frequencies = new Float64Array(ENCODE_SIZE);
+  for (let i = 0; i < count; i++) frequencies[values[i]!]!++;
+  const lengths = new Uint8Array(ENCODE_SIZE);
+  const { min, max } = buildCodeLengths(frequencies, lengths);
+  const codes = new Uint32Array(ENCODE_SIZE);
+  canonicalCodes(lengths, codes);
+
+  // 1. The code table.
+  const table = new BitWriter(1024);
+  for (let symbol = min; symbol <= max; symbol++) {
+    const codeLength = lengths[symbol]!;
+    if (codeLength === 0) {
+      let run = 1;
+      while (symbol < max && run < LONGEST_LONG_RUN && lengths[symbol + 1] === 0) {
+        symbol++;
+        run++;
+      }
+      if (run >= 2) {
+        if (run >= SHORTEST_LONG_RUN) {
+          table.write(6, LONG_ZEROCODE_RUN);
+          table.write(8, run - SHORTEST_LONG_RUN);
+        } else {
+          table.write(6, SHORT_ZEROCODE_RUN + run - 2);
+        }
+        continue;
+      }
+    }
+    table.write(6, codeLength);
+  }
+  table.flush();
+
+  // 2. The data: runs of one value (up to 256) become the value's code, the run code and 8 bits,
+  //    when that is shorter than repeating the code.
+  const data = new BitWriter(count + 64);
+  const runLength = lengths[max]!;
+  const runCode = codes[max]!;
+  const send = (symbol: number, repeats: number): void => {
+    const symbolLength = lengths[symbol]!;
+    const symbolCode = codes[symbol]!;
+    if (symbolLength + runLength + 8 < symbolLength * repeats) {
+      data.write(symbolLength, symbolCode);
+      data.write(runLength, runCode);
+      data.write(8, repeats);
+    } else {
+      for (let i = 0; i <= repeats; i++) data.write(symbolLength, symbolCode);
+    }
+  };
+  let current = values[0]!;
+  let repeats = 0;
+  for (let i = 1; i < count; i++) {
+    const next = values[i]!;
+    if (repeats === 255 || next !== current) {
+      send(current, repeats);
+      repeats = 0;
+      current = next;
+    } else {
+      repeats++;
+    }
+  }
+  send(current, repeats);
+  const nBits = data.bitCount;
+  data.flush();
+  if (nBits > 0xffffffff) throw corruptChunk('huffman', 'the coded data is longer than 2^32 bits');
+
+  const out = new Uint8Array(HEADER_SIZE + table.length + data.length);
+  writeUint32(out, 0, min);
+  writeUint32(out, 4, max);
+  writeUint32(out, 8, table.length);
+  writeUint32(out, 12, nBits);
+  writeUint32(out, 16, 0);
+  out.set(table.bytes.subarray(0, table.length), HEADER_SIZE);
+  out.set(data.bytes.subarray(0, data.length), HEADER_SIZE + table.length);
+  return out;
+}

@@ -1,0 +1,25 @@
+/**
+ * @vfxkit/exr/node: node:zlib behind the codec's `ZlibCodec` interface, for callers that want
+ * Node's native (faster) zlib instead of the pure-TypeScript default:
+ *
+ *   import { readExr } from '@vfxkit/exr';
+ *   import { nodeZlib } from '@vfxkit/exr/node';
+ *   const image = readExr(bytes, { zlib: nodeZlib });
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+import type { ZlibCodec } from '../compression/types.js';
+
+/** OpenEXR's default deflate level (3.x). */
+const DEFAULT_LEVEL = 4;
+
+export const nodeZlib: ZlibCodec = {
+  inflate(data, expectedSize) {
+    // maxOutputLength stops a hostile stream from inflating past the chunk's declared size.
+    const out = inflateSync(data, { maxOutputLength: Math.max(1, expectedSize) });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+  deflate(data, level) {
+    const out = deflateSync(data, { level: level ?? DEFAULT_LEVEL });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+};
