@@ -9,8 +9,8 @@ describe('vfx inspect', () => {
     const result = await runVfx(['inspect', 'fixtures']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
-    assert.match(lines[0]!, /^fixtures {2}22 files: 4 sequences, 2 single files, /);
-    assert.ok(lines.some((l) => /^images \(4 sequences of 20 frames, /.test(l)), result.stdout);
+    assert.match(lines[0]!, /^fixtures {2}19 files: 3 sequences, 2 single files, /);
+    assert.ok(lines.some((l) => /^images \(3 sequences of 17 frames, /.test(l)), result.stdout);
     const plate = lines.find((l) => l.includes('shot010_plate'))!;
     assert.match(plate, /fixtures\/plates\/shot010_plate\.1001-1005,1007-1010#\.jpg +\S+ KiB +9 frames +1001-1005,1007-1010 +missing 1006 +64x36 jpeg 8-bit RGB$/);
     const beauty = lines.find((l) => l.includes('beauty.1001'))!;
@@ -23,7 +23,7 @@ describe('vfx inspect', () => {
     const result = await runVfx(['inspect', '--json', 'fixtures']);
     assert.equal(result.code, 0, result.stderr);
     const items = JSON.parse(result.stdout) as Record<string, unknown>[];
-    assert.equal(items.length, 6);
+    assert.equal(items.length, 5);
     for (const item of items) {
       assert.equal(typeof item.path, 'string');
       assert.ok(item.kind === 'sequence' || item.kind === 'file');
