@@ -165,7 +165,7 @@ function readChannelList(reader: ByteReader, context: ValueContext): ExrChannel[
  * as opaque attributes; malformed values of known types throw EXR_BAD_HEADER.
  */
 export function readAttributeValue(name: string, type: string, value: Uint8Array, offset: number): ExrAttribute {
-  if (!isKnownAttributeType(type)) return { name, type, value: value.slice(), opaque: true };
+  if (!isKnownAttributeType(type)) return { name, type, value: new Uint8Array(value), opaque: true };
   const context: ValueContext = { name, type, offset };
   const fixed = FIXED_SIZES[type];
   if (fixed !== undefined && value.byteLength !== fixed) {

@@ -138,7 +138,7 @@ export function readMetadata(reader: ByteReader, what = 'metadata'): VdbMetadata
     if (value !== undefined) {
       metadata[name] = { type, value };
     } else if (!type.startsWith('__')) {
-      metadata[name] = { type, value: bytes.slice(), opaque: true };
+      metadata[name] = { type, value: new Uint8Array(bytes), opaque: true };
     }
   }
   return metadata;

@@ -243,7 +243,7 @@ export function* readPointDataBuffers(
         const size = reader.u16('voxel buffer size');
         const expected = layout.leafSize * 4;
         const bytes = size === 0xffff ? reader.subarray(expected, 'point offsets') : yield* bloscBuffer(reader.subarray(size, 'point offsets'), expected, at, location);
-        const offsets = new Uint32Array(bytes.slice(0, expected).buffer);
+        const offsets = new Uint32Array(new Uint8Array(bytes.subarray(0, expected)).buffer);
         for (let v = 1; v < offsets.length; v++) {
           if (offsets[v]! < offsets[v - 1]!) {
             throw vdbError(VdbErrorCode.VDB_CORRUPT, `point offsets decrease inside leaf ${leaf}`, { offset: at, location });

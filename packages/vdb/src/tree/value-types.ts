@@ -102,7 +102,8 @@ function aligned(bytes: Uint8Array, alignment: number): ArrayBuffer {
   if (bytes.byteOffset % alignment === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
     return bytes.buffer;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  // new Uint8Array(x) copies whatever x is; a Node Buffer's slice() would only be a view.
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
 }
 
 /**
