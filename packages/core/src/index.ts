@@ -10,3 +10,4 @@ export * from './filetypes.js';
 export * from './frameset.js';
 export * from './sequence.js';
 export * from './detect.js';
+export * from './checksum.js';

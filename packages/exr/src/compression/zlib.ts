@@ -3,6 +3,7 @@
  * `@vfxkit/exr/node` offers node:zlib behind the same interface.
  */
 import { unzlibSync, zlibSync } from 'fflate';
+import { verifyZlibChecksum } from '@vfxkit/core';
 import type { ZlibCodec } from './types.js';
 
 /** OpenEXR's default deflate level (3.x). */
@@ -21,7 +22,10 @@ export const fflateZlib: ZlibCodec = {
     // to hold one (2 header bytes, a block, 4 checksum bytes).
     if (data.byteLength < 7 && expectedSize > 0) throw new Error(`zlib stream of ${data.byteLength} bytes is too short`);
     // A buffer of the expected size: fflate never grows it, so a hostile stream cannot allocate more.
-    return unzlibSync(data, { out: new Uint8Array(expectedSize) });
+    const out = unzlibSync(data, { out: new Uint8Array(expectedSize) });
+    // fflate does not check the stream's Adler-32: without this a damaged chunk decodes to wrong pixels.
+    verifyZlibChecksum(data, out);
+    return out;
   },
   deflate(data, level) {
     return zlibSync(data, { level: clampLevel(level) });

@@ -6,6 +6,7 @@
  * fits).
  */
 import { gunzipSync, gzipSync, unzlibSync, zlibSync } from 'fflate';
+import { verifyGzipChecksum, verifyZlibChecksum } from '@vfxkit/core';
 import { partError, PartErrorCode } from '../errors.js';
 
 export interface ZlibCodec {
@@ -28,7 +29,9 @@ export const fflateZlib: ZlibCodec = {
     if (data.byteLength < 7 && expectedSize > 0) throw new Error(`zlib stream of ${data.byteLength} bytes is too short`);
     // A buffer of the expected size: fflate never grows a given buffer, so a hostile stream cannot
     // allocate more than the caller checked.
-    return unzlibSync(data, { out: new Uint8Array(expectedSize) });
+    const out = unzlibSync(data, { out: new Uint8Array(expectedSize) });
+    verifyZlibChecksum(data, out); // fflate does not check the Adler-32 itself
+    return out;
   },
   deflate(data, level) {
     return zlibSync(data, { level: clampLevel(level, 6) });
@@ -73,6 +76,7 @@ export function gunzip(bytes: Uint8Array, maxBytes = 2 ** 31 - 1): Uint8Array {
   try {
     const out = gunzipSync(bytes, { out: new Uint8Array(size) });
     if (out.length !== size) throw new Error(`inflated ${out.length} bytes, trailer says ${size}`);
+    verifyGzipChecksum(bytes, out); // fflate does not check the CRC-32 itself
     return out;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -11,6 +11,7 @@
  */
 import type { ByteReader, VfxError } from '@vfxkit/core';
 import { unzlibSync } from 'fflate';
+import { verifyZlibChecksum } from '@vfxkit/core';
 import { VdbErrorCode, vdbError } from '../errors.js';
 import { Compression } from '../io/constants.js';
 import { bloscDecompress, bloscDecompressSync, bloscNeedsAsync, readBloscHeader } from './blosc.js';
@@ -102,6 +103,7 @@ export function readChunkSync(reader: ByteReader, compression: number, expectedB
     let decoded: Uint8Array;
     try {
       decoded = unzlibSync(bytes, { out: new Uint8Array(expectedBytes) });
+      verifyZlibChecksum(bytes, decoded); // fflate does not check the Adler-32 itself
     } catch (error) {
       corrupt(`${what}: zlib data does not inflate (${(error as Error).message})`, at, error);
     }
