@@ -6,9 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runProgram, processContext, type CliContext } from '@vfxkit/tool-common';
+import { makeExrCommand } from '@vfxkit/tool-exr';
+import { makeImgCommand } from '@vfxkit/tool-img';
 import { makeInspectCommand } from '@vfxkit/tool-inspect';
+import { makeCatalogCommand, makeMetaCommand } from '@vfxkit/tool-meta';
+import { makePartCommand } from '@vfxkit/tool-part';
 import { makeScanCommand } from '@vfxkit/tool-scan';
 import { makeSeqCommand } from '@vfxkit/tool-seq';
+import { makeVdbCommand } from '@vfxkit/tool-vdb';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -28,6 +33,13 @@ Examples:
   $ vfx seq check --json plates/               missing, empty and suspiciously sized frames
   $ vfx seq renumber plate.1-100#.exr --start 1001
   $ vfx scan /jobs/show --ext .exr,.jpg        what is there, by type, with sizes
+  $ vfx meta show --json photo.jpg             EXIF, GPS, IPTC, XMP, EXR attributes
+  $ vfx meta find -r photos/ --near 48.8584,2.2945 --radius 5km
+  $ vfx exr info render.exr                    every EXR header attribute, like exrheader
+  $ vfx exr check 'renders/beauty.#.exr'       truncated or corrupt frames
+  $ vfx img convert 'plate.#.jpg' -o exr/plate.#.exr
+  $ vfx img resize photos/ --max 2048x2048 --only-larger -o proxies/
+  $ vfx vdb info smoke.vdb                     grids, types, boxes, voxel counts, like vdb_print
 
 Exit codes: 0 done, 1 some work failed (including unreadable input), 2 bad usage, 130 interrupted.
 Set NO_COLOR to turn colour off. Every command takes --help.`,
@@ -35,6 +47,12 @@ Set NO_COLOR to turn colour off. Every command takes --help.`,
   program.addCommand(makeInspectCommand(context));
   program.addCommand(makeSeqCommand(context));
   program.addCommand(makeScanCommand(context));
+  program.addCommand(makeMetaCommand(context));
+  program.addCommand(makeCatalogCommand(context));
+  program.addCommand(makeExrCommand(context));
+  program.addCommand(makeImgCommand(context));
+  program.addCommand(makePartCommand(context));
+  program.addCommand(makeVdbCommand(context));
   return program;
 }
 

@@ -1,0 +1,127 @@
+/**
+ * EXR files as metadata: reading only the header bytes of a file (never its pixels), the tags
+ * `vfx meta show` prints for it, and header edits written beside the file and renamed into place
+ * with the chunks copied unchanged.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { ErrorCode, VfxError, isVfxError } from '@vfxkit/core';
+import { readExrHeader, type ExrAttribute, type ExrHeader } from '@vfxkit/exr';
+import { MetaErrorCode, metaError } from '../errors.js';
+import { replaceFile, type ReplaceOptions, type ReplaceResult } from '../replace.js';
+import { offsetTablesEnd, rewriteExrHead, type HeaderEdit } from './rewrite.js';
+
+const FIRST_READ = 64 * 1024;
+const COPY_CHUNK = 1024 * 1024;
+
+export interface ExrHead {
+  header: ExrHeader;
+  /** The file's first bytes: at least the headers (and the offset tables when asked for). */
+  bytes: Uint8Array;
+  size: number;
+}
+
+async function readRange(handle: FileHandle, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+/** Reads the headers of an open EXR file, growing the read until they parse. */
+export async function readExrHeadFrom(handle: FileHandle, options: { tables?: boolean } = {}): Promise<ExrHead> {
+  const size = (await handle.stat()).size;
+  let length = Math.min(size, FIRST_READ);
+  for (;;) {
+    const bytes = await readRange(handle, length);
+    let header: ExrHeader;
+    try {
+      header = readExrHeader(bytes);
+    } catch (error) {
+      if (isVfxError(error) && error.code === 'EXR_TRUNCATED' && length < size) {
+        length = Math.min(size, length * 8);
+        continue;
+      }
+      throw error;
+    }
+    if (options.tables === true) {
+      const end = offsetTablesEnd(header);
+      if (end > size) {
+        throw metaError(MetaErrorCode.META_UNREADABLE, `the file ends inside its offset tables (${size} bytes, the tables end at ${end})`);
+      }
+      if (end > bytes.length) return { header, bytes: await readRange(handle, end), size };
+    }
+    return { header, bytes, size };
+  }
+}
+
+/** Reads the headers of an EXR file (only as many bytes as they take). */
+export async function readExrHead(path: string, options: { tables?: boolean } = {}): Promise<ExrHead> {
+  const handle = await open(path, 'r');
+  try {
+    return await readExrHeadFrom(handle, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The attributes of every part, each with the name it has in tags: `NAME` for part 0,
+ *  `partN:NAME` for the others. */
+export function exrAttributesByTag(header: ExrHeader): { key: string; part: number; attribute: ExrAttribute }[] {
+  const out: { key: string; part: number; attribute: ExrAttribute }[] = [];
+  for (const part of header.parts) {
+    for (const attribute of part.attributes) {
+      out.push({ key: part.index === 0 ? attribute.name : `part${part.index}:${attribute.name}`, part: part.index, attribute });
+    }
+  }
+  return out;
+}
+
+/**
+ * Applies `edit` to every part's header of the EXR file at `path` and puts the result in place
+ * atomically; the chunks are streamed from the original unchanged. Returns `changed: false` (and
+ * leaves the file alone) when the edit changes nothing.
+ */
+export async function editExrFile(path: string, edit: HeaderEdit, options: ReplaceOptions = {}): Promise<ReplaceResult> {
+  return replaceFile(
+    path,
+    async (temporary) => {
+      const source = await open(path, 'r');
+      try {
+        const { header, bytes, size } = await readExrHeadFrom(source, { tables: true });
+        const rewrite = rewriteExrHead(bytes, header, edit);
+        if (!rewrite.changed) return 'unchanged';
+        const output = await open(temporary, 'wx+');
+        try {
+          await output.write(rewrite.head, 0, rewrite.head.length, 0);
+          let position = rewrite.head.length;
+          const buffer = new Uint8Array(COPY_CHUNK);
+          for (let from = rewrite.keepFrom; from < size; ) {
+            if (options.signal?.aborted) throw new VfxError(ErrorCode.CANCELLED, 'cancelled; the file was left as it was', { file: path });
+            const { bytesRead } = await source.read(buffer, 0, Math.min(COPY_CHUNK, size - from), from);
+            if (bytesRead === 0) break;
+            await output.write(buffer, 0, bytesRead, position);
+            position += bytesRead;
+            from += bytesRead;
+          }
+          // Check what was written: its headers parse and its tables point where the chunks went.
+          const check = await readExrHeadFrom(output, { tables: true });
+          const expectedSize = size - rewrite.keepFrom + rewrite.head.length;
+          if (check.size !== expectedSize || offsetTablesEnd(check.header) !== rewrite.head.length) {
+            throw metaError(MetaErrorCode.META_WRITE_FAILED, 'the rewritten EXR did not check out; the file was left as it was');
+          }
+        } finally {
+          await output.close();
+        }
+        return 'changed';
+      } finally {
+        await source.close();
+      }
+    },
+    options,
+  );
+}
