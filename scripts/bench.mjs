@@ -9,16 +9,26 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchDir = join(root, 'bench');
-const available = readdirSync(benchDir)
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => f.slice(0, -3))
-  .sort();
+// Benchmarks that live beside their package, by the name the issues give them.
+const packageBenches = {
+  part: 'packages/particles/bench/formats.ts',
+  vdb: 'packages/vdb/bench/read.ts',
+  abc: 'packages/alembic/bench/read.ts',
+  codecs: 'packages/exr/bench/codecs.ts',
+  color: 'packages/color/bench/transform.ts',
+};
+const available = [
+  ...readdirSync(benchDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3)),
+  ...Object.keys(packageBenches),
+].sort();
 const [name, ...args] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- NAME [ARGS...]\nbenchmarks: ${available.join(', ')}`);
   process.exit(name ? 2 : 0);
 }
-const script = join(benchDir, `${name}.ts`);
+const script = packageBenches[name] ? join(root, packageBenches[name]) : join(benchDir, `${name}.ts`);
 if (!existsSync(script)) process.exit(2);
 const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--expose-gc', script, ...args], {
   cwd: root,

@@ -142,3 +142,23 @@ describe('vfx part convert, filter, merge', () => {
     }
   });
 });
+
+describe('vfx inspect on particle files', () => {
+  it('summarises a particle file and lists particle sequences from their headers', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      for (const frame of range(1, 3)) writeFileSync(join(dir, `fx.${String(frame).padStart(4, '0')}.prt`), writeParticles(makeSet(20), 'prt'));
+      const one = await runVfx(['inspect', join(dir, 'fx.0001.prt')]);
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(one.stdout, /particles +20/);
+      assert.match(one.stdout, /attributes +P\[3\], v\[3\], id/);
+      const listing = await runVfx(['inspect', '--json', dir]);
+      const items = JSON.parse(listing.stdout) as { type: string; count: number; summary: { count: number } }[];
+      assert.equal(items[0]!.type, 'particles');
+      assert.equal(items[0]!.count, 3);
+      assert.equal(items[0]!.summary.count, 20);
+    } finally {
+      cleanup();
+    }
+  });
+});

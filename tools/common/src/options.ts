@@ -24,7 +24,7 @@ export function parseNonNegativeInteger(value: string): number {
 
 /** `-j/--jobs N`: parallel work items, default the number of cores. */
 export function jobsOption(): Option {
-  return new Option('-j, --jobs <n>', 'how many items to work on at once (default: number of cores)')
+  return new Option('-j, --jobs <n>', 'how many items to work on at once')
     .argParser(parsePositiveInteger)
     .default(availableParallelism(), 'cores');
 }

@@ -9,6 +9,7 @@ import { ErrorCode, VfxError, detectFormat, type FileFormat } from '@vfxkit/core
 import { ExrErrorCode, readExrHeader, type Box2, type ExrChannel, type ExrHeader } from '@vfxkit/exr';
 import type { MetadataTags } from '@vfxkit/image';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { inspectParticlesAsync, type ParticleInfo } from '@vfxkit/particles';
 import { inspectVdb, openVdbGrid, type VdbByteSource, type VdbGridInfo } from '@vfxkit/vdb';
 
 export interface FileSummary {
@@ -315,7 +316,58 @@ export const vdbInspector: Inspector = {
 };
 
 /** The registry, in lookup order. */
-export const inspectors: Inspector[] = [vdbInspector, exrInspector, imageInspector];
+/** Files up to this size are read whole for particle inspection; bigger ones start with this much. */
+const PARTICLE_HEADER_PREFIX = 16 * 1024 * 1024;
+
+/** Particle and point-cloud files (partio's formats, Houdini geometry, PLY): count and attributes
+ *  from the header where the format allows, without decoding the particles. */
+export const particlesInspector: Inspector = {
+  formats: ['bgeo', 'prt', 'pdc', 'pda', 'realflow', 'ptc', 'ply', 'points-text'],
+  async inspect(path) {
+    const handle = await open(path, 'r');
+    let info: ParticleInfo;
+    try {
+      const size = (await handle.stat()).size;
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const read = async (length: number): Promise<Uint8Array> => {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, 0);
+        return buffer.subarray(0, bytesRead);
+      };
+      try {
+        info = await inspectParticlesAsync(await read(Math.min(size, PARTICLE_HEADER_PREFIX)), { fileName: name });
+      } catch (error) {
+        // Formats whose attribute list follows the data need the whole file.
+        if (size <= PARTICLE_HEADER_PREFIX) throw error instanceof VfxError ? error.withFile(path) : error;
+        info = await inspectParticlesAsync(await read(size), { fileName: name });
+      }
+    } finally {
+      await handle.close();
+    }
+    const attributes = info.attributes.map((a) => (a.width === 1 ? a.name : `${a.name}[${a.width}]`));
+    return {
+      format: info.format,
+      fields: {
+        format: info.format,
+        formatName: info.formatName,
+        count: info.count,
+        attributes: info.attributes.map((a) => ({ name: a.name, type: a.type, width: a.width })),
+        fixed: info.fixed.map((a) => ({ name: a.name, type: a.type, width: a.width })),
+        ...(info.compression !== undefined ? { compression: info.compression } : {}),
+      },
+      rows: [
+        ['format', `${info.formatName}${info.compression !== undefined ? ` (${info.compression})` : ''}`],
+        ['particles', info.count.toLocaleString('en-US')],
+        ['attributes', (attributes.length > 24 ? `${attributes.slice(0, 24).join(', ')}, and ${attributes.length - 24} more (vfx part attrs lists them)` : attributes.join(', ')) || 'none'],
+        ...(info.fixed.length > 0 ? ([['fixed', info.fixed.map((a) => a.name).join(', ')]] as [string, string][]) : []),
+        ...info.notes.map((note) => ['note', note] as [string, string]),
+      ],
+      brief: `${info.count.toLocaleString('en-US')} particles: ${attributes.slice(0, 8).join(' ')}${attributes.length > 8 ? ` +${attributes.length - 8} more` : ''} (${info.format})`,
+    };
+  },
+};
+
+export const inspectors: Inspector[] = [vdbInspector, exrInspector, particlesInspector, imageInspector];
 
 /** Registers a format inspector (later formats call this from their tool module). */
 export function registerInspector(inspector: Inspector): void {
