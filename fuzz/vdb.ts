@@ -1,0 +1,135 @@
+/**
+ * npm run fuzz -- vdb [--iterations N] [--seed S] [--iteration I]
+ *
+ * Mutation fuzzing of the OpenVDB reader. Seeds: every file under fixtures-real/vdb
+ * (VFX_REAL_FIXTURES). Each iteration mutates one seed once (bit flips, byte changes, a truncation,
+ * an inserted run, or an int32/int64 field at a random place set to 0, -1, 2^31-1 or a huge count)
+ * and runs inspectVdb, readVdbSync (every grid, values decoded) and a sample of accessor reads on it.
+ * A finding is anything thrown that is not a VfxError, or a call slower than 5 s; it is printed with
+ * its reproducer (`--seed S --iteration I`). Exits 1 when it found something.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isVfxError } from '@vfxkit/core';
+import { inspectVdb, readVdbSync } from '@vfxkit/vdb';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : Number(args[at + 1]);
+};
+const iterations = option('--iterations', 2000);
+const seed = option('--seed', 1);
+const only = option('--iteration', -1);
+
+function random(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.VFX_REAL_FIXTURES ?? '../shared/fixtures-real', 'vdb');
+if (!existsSync(root)) {
+  console.log(`fuzz vdb: no seeds: ${root} is absent (set VFX_REAL_FIXTURES)`);
+  process.exit(0);
+}
+const seeds: { name: string; bytes: Uint8Array }[] = [];
+const walk = (dir: string): void => {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.vdb') && statSync(path).size < 8 << 20) seeds.push({ name: path, bytes: new Uint8Array(readFileSync(path)) });
+  }
+};
+walk(root);
+
+function mutate(bytes: Uint8Array, next: () => number): { bytes: Uint8Array; what: string } {
+  const at = (n = bytes.length) => Math.floor(next() * n);
+  const kind = Math.floor(next() * 5);
+  const out = new Uint8Array(bytes);
+  switch (kind) {
+    case 0: {
+      const count = 1 + at(8);
+      for (let i = 0; i < count; i++) out[at()]! ^= 1 << at(8);
+      return { bytes: out, what: `${count} bit flips` };
+    }
+    case 1: {
+      const offset = at();
+      out[offset] = at(256);
+      return { bytes: out, what: `byte ${offset} changed` };
+    }
+    case 2: {
+      const length = at();
+      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
+    }
+    case 3: {
+      const offset = at();
+      const run = new Uint8Array(1 + at(64)).fill(at(256));
+      const grown = new Uint8Array(bytes.length + run.length);
+      grown.set(bytes.subarray(0, offset));
+      grown.set(run, offset);
+      grown.set(bytes.subarray(offset), offset + run.length);
+      return { bytes: grown, what: `${run.length} bytes inserted at ${offset}` };
+    }
+    default: {
+      const offset = at(Math.max(1, bytes.length - 8));
+      const values = [0, -1, 0x7fffffff, 0x10000000, 8];
+      const value = values[at(values.length)]!;
+      new DataView(out.buffer, out.byteOffset).setInt32(offset, value, true);
+      return { bytes: out, what: `int32 at ${offset} set to ${value}` };
+    }
+  }
+}
+
+function exercise(bytes: Uint8Array): void {
+  const steps: (() => unknown)[] = [
+    () => inspectVdb(bytes),
+    () => {
+      const file = readVdbSync(bytes);
+      for (const grid of file.grids) {
+        grid.activeVoxelCount();
+        const box = grid.indexBoundingBox();
+        if (!box) continue;
+        for (let k = 0; k < 64; k++) {
+          const ijk = [0, 1, 2].map((axis) => box.min[axis]! + (((k * 2654435761) >>> axis) % Math.max(1, box.max[axis]! - box.min[axis]! + 1)));
+          grid.getValue(ijk[0]!, ijk[1]!, ijk[2]!);
+        }
+      }
+    },
+  ];
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      if (!isVfxError(error)) throw error;
+    }
+  }
+}
+
+let findings = 0;
+for (let iteration = 0; iteration < iterations; iteration++) {
+  if (only !== -1 && iteration !== only) continue;
+  const next = random(seed * 1_000_003 + iteration);
+  const source = seeds[Math.floor(next() * seeds.length)]!;
+  const { bytes, what } = mutate(source.bytes, next);
+  const started = performance.now();
+  try {
+    exercise(bytes);
+  } catch (error) {
+    findings++;
+    console.log(`finding: ${source.name}: ${what}: ${(error as Error).stack ?? String(error)}\n  reproduce: npm run fuzz -- vdb --seed ${seed} --iteration ${iteration}`);
+  }
+  const ms = performance.now() - started;
+  if (ms > 5000) {
+    findings++;
+    console.log(`finding: ${source.name}: ${what}: took ${ms.toFixed(0)} ms\n  reproduce: npm run fuzz -- vdb --seed ${seed} --iteration ${iteration}`);
+  }
+}
+console.log(`fuzz vdb: ${only !== -1 ? 1 : iterations} iterations over ${seeds.length} seeds (seed ${seed}): ${findings} finding${findings === 1 ? '' : 's'}`);
+process.exit(findings > 0 ? 1 : 0);
