@@ -11,6 +11,7 @@ import type { MetadataTags } from '@vfxkit/image';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inspectParticlesAsync, type ParticleInfo } from '@vfxkit/particles';
 import { inspectVdb, openVdbGrid, type VdbByteSource, type VdbGridInfo } from '@vfxkit/vdb';
+import { inspectAlembic, type AlembicInspection } from '@vfxkit/alembic';
 
 export interface FileSummary {
   /** The core format id (`jpeg`, `exr`, ...), or undefined when unknown. */
@@ -367,7 +368,68 @@ export const particlesInspector: Inspector = {
   },
 };
 
-export const inspectors: Inspector[] = [vdbInspector, exrInspector, particlesInspector, imageInspector];
+/** The short name of an Alembic schema: `AbcGeom_PolyMesh_v1` -> `PolyMesh`. */
+function schemaShortName(schema: string): string {
+  return schema.replace(/^Abc[A-Za-z]*_/, '').replace(/_v\d+$/, '');
+}
+
+/** Alembic caches (Ogawa): object count, schemas and time range, from the object and property headers. */
+export const alembicInspector: Inspector = {
+  formats: ['alembic'],
+  async inspect(path) {
+    const handle = await open(path, 'r');
+    let bytes: Uint8Array;
+    try {
+      const size = (await handle.stat()).size;
+      bytes = new Uint8Array(size);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await handle.read(bytes, done, size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      bytes = bytes.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+    let info: AlembicInspection;
+    try {
+      info = inspectAlembic(bytes, { properties: false });
+    } catch (error) {
+      throw error instanceof VfxError ? error.withFile(path) : error;
+    }
+    const objects = info.objects.filter((o) => o.path !== '/').length;
+    const schemas = Object.entries(info.counts.bySchema)
+      .map(([schema, count]) => ({ schema, name: schemaShortName(schema), count }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+    const samples = info.timeSamplings.reduce((max, t) => Math.max(max, t.maxSamples), 0);
+    const perSample = info.timeSamplings.slice(1).find((t) => t.kind === 'uniform' && t.timePerCycle !== null && t.timePerCycle > 0)?.timePerCycle;
+    const rate = info.info.dccFps ?? (perSample !== undefined && perSample !== null ? 1 / perSample : undefined);
+    const round = (n: number): number => Number(n.toPrecision(6));
+    const fields: Record<string, unknown> = {
+      format: 'alembic',
+      container: info.format,
+      libraryVersion: info.libraryVersionText,
+      ...(info.info.application !== '' ? { application: info.info.application } : {}),
+      objects,
+      schemas: Object.fromEntries(schemas.map((s) => [s.schema, s.count])),
+      samples,
+      timeRange: info.timeRange,
+      ...(rate !== undefined && Number.isFinite(rate) ? { fps: round(rate) } : {}),
+    };
+    const rows: [string, string][] = [
+      ['format', `Alembic (Ogawa), library ${info.libraryVersionText}${info.info.application !== '' ? `, ${info.info.application}` : ''}`],
+      ['objects', String(objects)],
+      ['schemas', schemas.map((s) => `${s.count} ${s.name}`).join(', ') || 'none'],
+      ['time', info.timeRange !== null ? `${round(info.timeRange.start)} .. ${round(info.timeRange.end)} s, ${samples} sample${samples === 1 ? '' : 's'}${rate !== undefined && Number.isFinite(rate) ? ` at ${round(rate)} fps` : ''}` : 'not sampled'],
+    ];
+    const parts = [...schemas.slice(0, 4).map((s) => `${s.count} ${s.name}`), ...(schemas.length > 4 ? [`+${schemas.length - 4} more`] : []), `${samples} sample${samples === 1 ? '' : 's'}`];
+    const brief = `${objects} object${objects === 1 ? '' : 's'}: ${parts.join(', ')}`;
+    return { format: 'alembic', fields, rows, brief };
+  },
+};
+
+export const inspectors: Inspector[] = [vdbInspector, exrInspector, particlesInspector, imageInspector, alembicInspector];
 
 /** Registers a format inspector (later formats call this from their tool module). */
 export function registerInspector(inspector: Inspector): void {

@@ -14,6 +14,7 @@ import { makePartCommand } from '@vfxkit/tool-part';
 import { makeScanCommand } from '@vfxkit/tool-scan';
 import { makeSeqCommand } from '@vfxkit/tool-seq';
 import { makeVdbCommand } from '@vfxkit/tool-vdb';
+import { makeAbcCommand } from '@vfxkit/tool-abc';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -40,6 +41,7 @@ Examples:
   $ vfx img convert 'plate.#.jpg' -o exr/plate.#.exr
   $ vfx img resize photos/ --max 2048x2048 --only-larger -o proxies/
   $ vfx vdb info smoke.vdb                     grids, types, boxes, voxel counts, like vdb_print
+  $ vfx abc ls -r cache.abc                     Alembic objects and schemas, like abcls
 
 Exit codes: 0 done, 1 some work failed (including unreadable input), 2 bad usage, 130 interrupted.
 Set NO_COLOR to turn colour off. Every command takes --help.`,
@@ -53,6 +55,7 @@ Set NO_COLOR to turn colour off. Every command takes --help.`,
   program.addCommand(makeImgCommand(context));
   program.addCommand(makePartCommand(context));
   program.addCommand(makeVdbCommand(context));
+  program.addCommand(makeAbcCommand(context));
   return program;
 }
 
