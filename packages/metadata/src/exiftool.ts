@@ -17,6 +17,12 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { ExifTool, ExifToolTask } from 'exiftool-vendored';
+
+/** The part of a child process this module touches. */
+interface ChildProcessPipes {
+  stdout?: { setEncoding(encoding: 'utf8'): unknown } | null;
+  stderr?: { setEncoding(encoding: 'utf8'): unknown } | null;
+}
 import { ErrorCode, VfxError } from '@vfxkit/core';
 import { MetaErrorCode, metaError } from './errors.js';
 
@@ -123,6 +129,14 @@ export class ExifToolSession {
       maxProcs: this.options.maxProcs,
       taskTimeoutMillis: this.options.taskTimeoutMs,
       ...(this.options.exiftoolPath !== undefined ? { exiftoolPath: this.options.exiftoolPath } : {}),
+    });
+    // batch-cluster appends each stdout chunk with Buffer#toString(), which splits a UTF-8 character
+    // that straddles two chunks into replacement characters (seen on a Ukrainian ICC profile name
+    // under load). Decoding the pipes as UTF-8 streams keeps split characters whole. childStart is
+    // emitted synchronously right after the spawn, before any output can be read.
+    (this.exiftool.on as (event: string, listener: (child: { proc?: ChildProcessPipes }) => void) => void)('childStart', (child) => {
+      child.proc?.stdout?.setEncoding('utf8');
+      child.proc?.stderr?.setEncoding('utf8');
     });
     return this.exiftool;
   }
