@@ -6,6 +6,8 @@
 export * from './model.js';
 export { ExrErrorCode, type ExrErrorCode as ExrErrorCodeValue } from './errors.js';
 export { readExrHeader, isExr, attributeValue } from './header/header.js';
+/** The value bytes of one attribute (no name, type or size), as the writer stores them. */
+export { writeAttributeValue } from './header/attributes.js';
 export { readExr, readExrParts, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from './read.js';
 export { availableCompressions, hasCompression } from './compression/index.js';
 export { fflateZlib } from './compression/zlib.js';

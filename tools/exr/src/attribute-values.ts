@@ -4,8 +4,8 @@
  * a typed value, and encoding that value as OpenEXR stores it ("OpenEXR File Layout", Predefined
  * Attribute Types; little-endian throughout).
  */
-import { ByteWriter, VfxError, encodeUtf8 } from '@vfxkit/core';
-import { EXR_DEEP_IMAGE_STATES, EXR_ENVMAPS, type ExrAttribute, type ExrChromaticities, type ExrTimeCode } from '@vfxkit/exr';
+import { VfxError } from '@vfxkit/core';
+import { EXR_DEEP_IMAGE_STATES, EXR_ENVMAPS, writeAttributeValue, type ExrAttribute, type ExrChromaticities, type ExrTimeCode } from '@vfxkit/exr';
 
 /** The types `attr set` can write. */
 export const SETTABLE_TYPES = [
@@ -280,83 +280,5 @@ export function parseAttribute(name: string, type: SettableType, text: string): 
   }
 }
 
-/** The value bytes of an attribute `attr set` writes (the types of `SETTABLE_TYPES`). */
-export function encodeAttributeValue(attribute: ExrAttribute): Uint8Array {
-  const writer = new ByteWriter(64);
-  const f32s = (values: readonly number[]) => values.forEach((v) => writer.f32(v));
-  const f64s = (values: readonly number[]) => values.forEach((v) => writer.f64(v));
-  const i32s = (values: readonly number[]) => values.forEach((v) => writer.i32(v));
-  if (attribute.opaque === true) return attribute.value;
-  switch (attribute.type) {
-    case 'string':
-      writer.bytes(encodeUtf8(attribute.value));
-      break;
-    case 'int':
-      writer.i32(attribute.value);
-      break;
-    case 'float':
-      writer.f32(attribute.value);
-      break;
-    case 'double':
-      writer.f64(attribute.value);
-      break;
-    case 'v2i':
-    case 'v3i':
-      i32s(attribute.value);
-      break;
-    case 'v2f':
-    case 'v3f':
-    case 'm33f':
-    case 'm44f':
-    case 'floatvector':
-      f32s(attribute.value);
-      break;
-    case 'v2d':
-    case 'v3d':
-    case 'm33d':
-    case 'm44d':
-      f64s(attribute.value);
-      break;
-    case 'box2i': {
-      const b = attribute.value;
-      i32s([b.xMin, b.yMin, b.xMax, b.yMax]);
-      break;
-    }
-    case 'box2f': {
-      const b = attribute.value;
-      f32s([b.xMin, b.yMin, b.xMax, b.yMax]);
-      break;
-    }
-    case 'stringvector':
-      for (const s of attribute.value) {
-        const bytes = encodeUtf8(s);
-        writer.i32(bytes.byteLength).bytes(bytes);
-      }
-      break;
-    case 'timecode':
-      writer.u32(attribute.value.timeAndFlags >>> 0).u32(attribute.value.userData >>> 0);
-      break;
-    case 'keycode': {
-      const k = attribute.value;
-      i32s([k.filmMfcCode, k.filmType, k.prefix, k.count, k.perfOffset, k.perfsPerFrame, k.perfsPerCount]);
-      break;
-    }
-    case 'chromaticities': {
-      const c = attribute.value;
-      f32s([c.redX, c.redY, c.greenX, c.greenY, c.blueX, c.blueY, c.whiteX, c.whiteY]);
-      break;
-    }
-    case 'rational':
-      writer.i32(attribute.value.numerator).u32(attribute.value.denominator >>> 0);
-      break;
-    case 'envmap':
-      writer.u8(EXR_ENVMAPS.indexOf(attribute.value));
-      break;
-    case 'deepImageState':
-      writer.u8(EXR_DEEP_IMAGE_STATES.indexOf(attribute.value));
-      break;
-    default:
-      throw new VfxError('BAD_USAGE', `attributes of type ${attribute.type} cannot be set (settable types: ${SETTABLE_TYPES.join(', ')})`);
-  }
-  return writer.toBytes();
-}
+/** The value bytes of an attribute `attr set` writes: the codec's own encoder. */
+export const encodeAttributeValue: (attribute: ExrAttribute) => Uint8Array = writeAttributeValue;

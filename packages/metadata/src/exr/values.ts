@@ -5,8 +5,7 @@
  * those of "OpenEXR File Layout", section "Predefined Attribute Types" (little-endian; strings
  * without terminator; a string vector as length-prefixed strings).
  */
-import { ByteWriter, encodeUtf8 } from '@vfxkit/core';
-import type { ExrAttribute, ExrAttributeType, ExrKnownAttribute } from '@vfxkit/exr';
+import { writeAttributeValue, type ExrAttribute, type ExrAttributeType, type ExrKnownAttribute } from '@vfxkit/exr';
 import { MetaErrorCode, metaError } from '../errors.js';
 
 /**
@@ -241,69 +240,7 @@ export function parseExrValue(name: string, type: WritableExrType, text: string)
   }
 }
 
-/** The value bytes of an attribute of a writable type (`parseExrValue`'s output). */
+/** The value bytes of an attribute of a writable type (`parseExrValue`'s output): the codec's own encoder. */
 export function encodeExrValue(attribute: ExrKnownAttribute): Uint8Array {
-  const writer = new ByteWriter(64);
-  const numbers = (values: readonly number[], write: (v: number) => unknown): void => {
-    for (const v of values) write(v);
-  };
-  const i32 = (v: number) => writer.i32(v);
-  const f32 = (v: number) => writer.f32(v);
-  const f64 = (v: number) => writer.f64(v);
-  switch (attribute.type) {
-    case 'string':
-      writer.bytes(encodeUtf8(attribute.value));
-      break;
-    case 'stringvector':
-      for (const s of attribute.value) {
-        const bytes = encodeUtf8(s);
-        writer.i32(bytes.byteLength).bytes(bytes);
-      }
-      break;
-    case 'floatvector':
-      numbers(attribute.value, f32);
-      break;
-    case 'int':
-      writer.i32(attribute.value);
-      break;
-    case 'float':
-      writer.f32(attribute.value);
-      break;
-    case 'double':
-      writer.f64(attribute.value);
-      break;
-    case 'v2i':
-    case 'v3i':
-      numbers(attribute.value, i32);
-      break;
-    case 'v2f':
-    case 'v3f':
-    case 'm33f':
-    case 'm44f':
-      numbers(attribute.value, f32);
-      break;
-    case 'v2d':
-    case 'v3d':
-    case 'm33d':
-    case 'm44d':
-      numbers(attribute.value, f64);
-      break;
-    case 'box2i':
-    case 'box2f': {
-      const b = attribute.value;
-      numbers([b.xMin, b.yMin, b.xMax, b.yMax], attribute.type === 'box2i' ? i32 : f32);
-      break;
-    }
-    case 'rational':
-      writer.i32(attribute.value.numerator).u32(attribute.value.denominator);
-      break;
-    case 'chromaticities': {
-      const c = attribute.value;
-      numbers([c.redX, c.redY, c.greenX, c.greenY, c.blueX, c.blueY, c.whiteX, c.whiteY], f32);
-      break;
-    }
-    default:
-      throw metaError(MetaErrorCode.META_BAD_TAG, `exr:${attribute.name}: attributes of type ${attribute.type} cannot be written from text`);
-  }
-  return writer.toBytes();
+  return writeAttributeValue(attribute);
 }
