@@ -143,6 +143,71 @@ describe('vfx part convert, filter, merge', () => {
   });
 });
 
+describe('vfx part attrs, and PRT through node:zlib', () => {
+  it('lists attributes from the header, as text and as JSON', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      writeFileSync(join(dir, 'cache.prt'), writeParticles(makeSet(30), 'prt'));
+      const text = await runVfx(['part', 'attrs', join(dir, 'cache.prt')]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /cache\.prt {2}PRT, 30 particles/);
+      assert.match(text.stdout, /^ {2}P {2}vector\[3\] {2}float32$/m);
+      assert.match(text.stdout, /^ {2}id {2}int\[1\] {2}int32$/m);
+      const json = await runVfx(['part', 'attrs', '--json', join(dir, 'cache.prt')]);
+      assert.equal(json.code, 0, json.stderr);
+      const [info] = JSON.parse(json.stdout) as { format: string; count: number; attributes: { name: string; width: number }[] }[];
+      assert.equal(info!.format, 'prt');
+      assert.equal(info!.count, 30);
+      assert.deepEqual(info!.attributes.map((a) => [a.name, a.width]), [['P', 3], ['v', 3], ['id', 1]]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('writes PRT with node:zlib and reads it back streaming; a damaged stream names the file and the checksum', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const count = 20_000;
+      writeFileSync(join(dir, 'in.bgeo'), writeParticles(makeSet(count, 5), 'bgeo'));
+      const toPrt = await runVfx(['part', 'convert', join(dir, 'in.bgeo'), '-o', join(dir, 'out.prt')]);
+      assert.equal(toPrt.code, 0, toPrt.stderr);
+      // Read back by the CLI (node:zlib stream) into PLY, and by the library (fflate) directly.
+      const toPly = await runVfx(['part', 'convert', join(dir, 'out.prt'), '-o', join(dir, 'out.ply')]);
+      assert.equal(toPly.code, 0, toPly.stderr);
+      for (const set of [readBack(join(dir, 'out.prt')), readBack(join(dir, 'out.ply'))]) {
+        assert.equal(set.count, count);
+        const id = set.attributes.find((a) => a.name === 'id')!;
+        assert.equal(id.data[count - 1], count - 1 + 5);
+        const P = set.attributes.find((a) => a.name === 'P')!;
+        assert.deepEqual(Array.from(P.data.subarray(3 * (count - 1))), [count - 1, 2 * (count - 1), 3 * (count - 1)]);
+      }
+      // The gzip layer goes through node:zlib too: written, read back, and a damaged CRC refused.
+      const toGz = await runVfx(['part', 'convert', join(dir, 'out.prt'), '-o', join(dir, 'out.pdc.gz')]);
+      assert.equal(toGz.code, 0, toGz.stderr);
+      const gz = readBack(join(dir, 'out.pdc.gz'));
+      assert.equal(gz.format, 'pdc');
+      assert.equal(gz.attributes.find((a) => a.name === 'id')!.data[7], 12);
+      const gzBack = await runVfx(['part', 'info', '--json', join(dir, 'out.pdc.gz')]);
+      assert.equal(gzBack.code, 0, gzBack.stderr);
+      assert.equal((JSON.parse(gzBack.stdout) as { count: number }).count, count);
+      const badGz = readFileSync(join(dir, 'out.pdc.gz'));
+      badGz[badGz.length - 6] ^= 0xff; // inside the CRC-32
+      writeFileSync(join(dir, 'bad.pdc.gz'), badGz);
+      const gzFail = await runVfx(['part', 'info', join(dir, 'bad.pdc.gz')]);
+      assert.equal(gzFail.code, 1);
+      assert.match(gzFail.stderr, /^vfx: .*bad\.pdc\.gz: gzip stream does not inflate: /m);
+      const bad = readFileSync(join(dir, 'out.prt'));
+      bad[bad.length - 1] ^= 0xff;
+      writeFileSync(join(dir, 'bad.prt'), bad);
+      const result = await runVfx(['part', 'info', join(dir, 'bad.prt')]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^vfx: .*bad\.prt: PRT particle data: zlib data does not inflate: incorrect data check/m);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('vfx inspect on particle files', () => {
   it('summarises a particle file and lists particle sequences from their headers', async () => {
     const { dir, cleanup } = tempDir();

@@ -1,35 +1,36 @@
 /**
- * Read and write speed of a 10-million-particle set (P, v, id, Cd) in binary BGEO (classic and
- * Houdini JSON), PRT and binary PLY, with @loaders.gl/ply's parse of the same PLY side by side.
- * Prints particles per second and the peak memory (max RSS) of each step, each step in a process
- * of its own so the peaks do not mix. Run from the repository root:
+ * Read and write speed, and read memory, of a 10-million-particle set (P, v, id, Cd) in binary
+ * BGEO (classic and Houdini JSON), PRT and binary PLY, with @loaders.gl/ply's and three.js's
+ * PLYLoader parse of the same PLY beside ours. Run from the repository root:
  *
- *   node --conditions=source --import tsx packages/particles/bench/formats.ts [--count N] [--only id,...] [--no-loaders-gl]
+ *   npm run bench -- part [--count N] [--only id,...] [--no-others]
  *
- * Cases: bhclassic, bgeo, prt, prt-fast, prt-node, ply. The first line is the memory floor: the
- * time to allocate and fill the set's arrays, which bounds every reader from above.
+ * Cases: bhclassic, bgeo, prt, prt-fast, prt-node, ply (--only picks some; --no-others skips the
+ * loaders.gl and three.js parses, which take minutes and gigabytes at 10 M).
  *
- * Targets (issue 6): binary formats read at >= 50M particles/s; PLY at least as fast as loaders.gl.
+ * Every step runs in a process of its own so that peaks do not mix:
+ * - time: best wall time of a few runs, and the CPU time (user + system) of that run. On a shared
+ *   machine the CPU rate is the steadier figure; the wall rate is what a user waits.
+ * - memory: one read in a fresh process. `before` is the RSS once the file's bytes are in memory,
+ *   `peak` the maximum RSS (getrusage; `/usr/bin/time -v` reports the same number when present).
+ *   "added" = (peak - before) / attribute bytes: what the read costs beyond the input the caller
+ *   holds (1.0 = nothing but the output arrays). "total" = (peak - the process before reading the
+ *   file) / attribute bytes: input plus read.
+ * The first line is the memory floor: allocating and filling the set's arrays, which bounds every
+ * reader that returns arrays of its own.
+ *
+ * Targets (issue 6): binary formats read at >= 50M particles/s; PLY at least as fast as
+ * loaders.gl; peak memory within 1.5x of the attribute data.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync, inflateSync } from 'node:zlib';
-import { createParticleSet, readParticles, writeParticles } from '@vfxkit/particles';
-import type { ParticleSet, ZlibCodec } from '@vfxkit/particles';
-
-const nodeZlib: ZlibCodec = {
-  inflate: (data, size) => {
-    const out = inflateSync(data, { maxOutputLength: Math.max(1, size) });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  },
-  deflate: (data, level) => {
-    const out = deflateSync(data, { level: level ?? 6 });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  },
-};
+import { createParticleSet, readParticlesAsync, writeParticles } from '@vfxkit/particles';
+import type { ParticleSet } from '@vfxkit/particles';
+// The codec `vfx part` reads and writes with (node:zlib, streaming inflate), measured as the CLI runs it.
+import { nodeZlib } from '../../../tools/part/src/zlib.js';
 
 interface Case {
   id: string;
@@ -44,7 +45,7 @@ const CASES: Case[] = [
   { id: 'bgeo', label: 'BGEO JSON (binary)', format: 'bgeo' },
   { id: 'prt', label: 'PRT (fflate, level 6)', format: 'prt' },
   { id: 'prt-fast', label: 'PRT (fflate, level 1)', format: 'prt', options: { level: 1 } },
-  { id: 'prt-node', label: 'PRT (node:zlib, level 6)', format: 'prt', options: { zlib: 'node' }, readOptions: { zlib: 'node' } },
+  { id: 'prt-node', label: 'PRT (node:zlib as vfx part, l. 6)', format: 'prt', options: { zlib: 'node' }, readOptions: { zlib: 'node' } },
   { id: 'ply', label: 'PLY (binary LE)', format: 'ply' },
 ];
 
@@ -69,70 +70,136 @@ function makeSet(count: number): ParticleSet {
   ]);
 }
 
-const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+const MiB = 2 ** 20;
+const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
 /** Drops garbage between runs so a run's peak does not include the previous run's result. */
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
+/** The file's bytes as a view of the Buffer readFileSync returns (no second copy). */
+function fileBytes(file: string): Uint8Array {
+  const buffer = readFileSync(file);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function withZlib(o: Record<string, unknown> | undefined): Record<string, unknown> {
+  return o?.['zlib'] === 'node' ? { ...o, zlib: nodeZlib } : (o ?? {});
+}
+
+/** Parses the PLY with another library; returns the vertex count it found. */
+async function parseWith(library: string, bytes: Uint8Array): Promise<number> {
+  // The file's own ArrayBuffer when the bytes fill it (a large readFileSync does), else a copy.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+  if (library === 'loadersgl') {
+    const { PLYLoader } = await import('@loaders.gl/ply');
+    const mesh = (await PLYLoader.parse(buffer, {})) as unknown as { attributes: { POSITION: { value: Float32Array } } };
+    return mesh.attributes.POSITION.value.length / 3;
+  }
+  const { PLYLoader } = await import('three/examples/jsm/loaders/PLYLoader.js');
+  const geometry = new PLYLoader().parse(buffer);
+  return geometry.getAttribute('position').count;
+}
+
+interface Timing {
+  ms: number;
+  cpu: number;
+  bytes: number;
+  peak: number;
+}
+interface Memory {
+  start: number;
+  before: number;
+  peak: number;
+  result: number;
+  arrayBuffers: number;
+}
 
 /** One step, in its own process: prints a JSON line. */
-async function child(step: string, id: string, file: string, count: number): Promise<void> {
+async function child(step: string, id: string, file: string, count: number, runs: number): Promise<void> {
   const c = CASES.find((x) => x.id === id)!;
-  const withZlib = (o: Record<string, unknown> | undefined) => (o?.['zlib'] === 'node' ? { ...o, zlib: nodeZlib } : (o ?? {}));
   if (step === 'floor') {
     // What any reader must spend: allocating and filling the output arrays of the set.
-    const times: number[] = [];
-    for (let run = 0; run < 2; run++) {
+    let best: Timing = { ms: Infinity, cpu: 0, bytes: count * 40, peak: 0 };
+    for (let run = 0; run < runs; run++) {
       collect();
+      const cpu = process.cpuUsage();
       const start = performance.now();
       const arrays = [new Float32Array(count * 3), new Float32Array(count * 3), new Float32Array(count * 3), new Int32Array(count)];
       for (const a of arrays) a.fill(1);
-      times.push(performance.now() - start);
+      const ms = performance.now() - start;
+      if (ms < best.ms) best = { ms, cpu: cpuSeconds(cpu), bytes: count * 40, peak: best.peak };
+      if (run === 0) best.peak = maxRssBytes(); // the peak of one run: later runs may overlap garbage
     }
-    console.log(JSON.stringify({ ms: Math.min(...times), first: times[0], bytes: count * 40, peak: peakMiB() }));
+    console.log(JSON.stringify(best));
     return;
   }
   if (step === 'write') {
     const set = makeSet(count);
-    const times: number[] = [];
+    let best: Timing = { ms: Infinity, cpu: 0, bytes: 0, peak: 0 };
     let bytes: Uint8Array = new Uint8Array(0);
-    for (let run = 0; run < 2; run++) {
+    for (let run = 0; run < runs; run++) {
       bytes = new Uint8Array(0);
       collect();
+      const cpu = process.cpuUsage();
       const start = performance.now();
       bytes = writeParticles(set, c.format, withZlib(c.options));
-      times.push(performance.now() - start);
+      const ms = performance.now() - start;
+      if (ms < best.ms) best = { ms, cpu: cpuSeconds(cpu), bytes: bytes.length, peak: best.peak };
+      if (run === 0) best.peak = maxRssBytes(); // the peak of one run: later runs may overlap garbage
     }
     writeFileSync(file, bytes);
-    console.log(JSON.stringify({ ms: Math.min(...times), first: times[0], bytes: bytes.length, peak: peakMiB() }));
+    console.log(JSON.stringify(best));
     return;
   }
-  const bytes = new Uint8Array(readFileSync(file));
-  const times: number[] = [];
-  let result = 0;
-  for (let run = 0; run < 2; run++) {
+  const read = async (bytes: Uint8Array): Promise<{ count: number; bytes: number }> => {
+    if (step.endsWith('loadersgl') || step.endsWith('three')) return { count: await parseWith(step.endsWith('three') ? 'three' : 'loadersgl', bytes), bytes: 0 };
+    const set = await readParticlesAsync(bytes, { format: c.format, ...withZlib(c.readOptions) });
+    return { count: set.count, bytes: set.attributes.reduce((sum, a) => sum + a.data.byteLength, 0) };
+  };
+  if (step.startsWith('memory')) {
     collect();
-    const start = performance.now();
-    if (step === 'loadersgl') {
-      const { PLYLoader } = await import('@loaders.gl/ply');
-      const mesh = (await PLYLoader.parse(bytes.buffer as ArrayBuffer, {})) as unknown as { attributes: { POSITION: { value: Float32Array } } };
-      result = mesh.attributes.POSITION.value.length / 3;
-    } else {
-      result = readParticles(bytes, { format: c.format, ...withZlib(c.readOptions) }).count;
-    }
-    times.push(performance.now() - start);
-    if (step === 'loadersgl') break; // one run: it takes long and holds a lot of memory
+    const start = process.memoryUsage().rss;
+    const bytes = fileBytes(file);
+    collect();
+    const before = process.memoryUsage().rss;
+    const result = await read(bytes);
+    const after = process.memoryUsage();
+    if (result.count !== count) throw new Error(`${id}: read ${result.count} particles, expected ${count}`);
+    const memory: Memory = { start, before, peak: maxRssBytes(), result: result.bytes, arrayBuffers: after.arrayBuffers };
+    console.log(JSON.stringify(memory));
+    return;
   }
-  if (result !== count) throw new Error(`${id}: read ${result} particles, expected ${count}`);
-  console.log(JSON.stringify({ ms: Math.min(...times), first: times[0], bytes: bytes.length, peak: peakMiB() }));
+  const bytes = fileBytes(file);
+  let best: Timing = { ms: Infinity, cpu: 0, bytes: bytes.length, peak: 0 };
+  for (let run = 0; run < runs; run++) {
+    collect();
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const result = await read(bytes);
+    const ms = performance.now() - start;
+    if (result.count !== count) throw new Error(`${id}: read ${result.count} particles, expected ${count}`);
+    if (ms < best.ms) best = { ms, cpu: cpuSeconds(cpu), bytes: bytes.length, peak: 0 };
+  }
+  console.log(JSON.stringify({ ...best, peak: maxRssBytes() }));
 }
 
-function run(self: string, args: string[]): { ms: number; first: number; bytes: number; peak: number } | string {
-  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=16384', self, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function run<T>(self: string, args: string[], measure = false): T | string {
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=16384', self, ...args];
+  const command = measure && timeTool !== undefined ? [timeTool, '-v', ...node] : node;
+  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 22 });
   if (result.status !== 0) return `failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`;
   const line = result.stdout.trim().split('\n').pop()!;
-  return JSON.parse(line) as { ms: number; first: number; bytes: number; peak: number };
+  const parsed = JSON.parse(line) as T & { timeMaxRss?: number };
+  // /usr/bin/time -v: "Maximum resident set size (kbytes): N" (the same getrusage figure, as a check).
+  const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+  if (timeRss !== null) parsed.timeMaxRss = Number(timeRss[1]) * 1024;
+  return parsed;
 }
 
 async function main(): Promise<void> {
@@ -143,32 +210,56 @@ async function main(): Promise<void> {
   };
   const count = Number(flag('--count') ?? 10_000_000);
   const step = flag('--step');
-  if (step !== undefined) return child(step, flag('--case')!, flag('--file')!, count);
+  if (step !== undefined) return child(step, flag('--case')!, flag('--file')!, count, Number(flag('--runs') ?? 3));
   const only = flag('--only')?.split(',');
-  const skipLoadersGl = args.includes('--no-loaders-gl');
+  const others = !args.includes('--no-others') && !args.includes('--no-loaders-gl');
   const self = fileURLToPath(import.meta.url);
   const dir = mkdtempSync(join(tmpdir(), 'vfxkit-part-bench-'));
-  const attributeMiB = (count * 40) / 2 ** 20;
-  console.log(`${count.toLocaleString('en')} particles (P, v, Cd float32 x3, id int32): ${attributeMiB.toFixed(0)} MiB of attribute data`);
-  console.log('step                          time (best of 2)   Mparticles/s   file MiB   peak RSS MiB');
-  const line = (label: string, r: ReturnType<typeof run>) => {
-    if (typeof r === 'string') return console.log(`${label.padEnd(30)}${r}`);
-    const rate = count / (r.ms / 1000) / 1e6;
-    console.log(`${label.padEnd(30)}${(r.ms / 1000).toFixed(2).padStart(8)} s${''.padEnd(10)}${rate.toFixed(1).padStart(8)}${(r.bytes / 2 ** 20).toFixed(0).padStart(11)}${r.peak.toFixed(0).padStart(15)}`);
+  const attributeBytes = count * 40;
+  console.log(`${count.toLocaleString('en')} particles (P, v, Cd float32 x3, id int32): ${(attributeBytes / MiB).toFixed(0)} MiB of attribute data`);
+  console.log(`memory: "added" = (peak RSS - RSS with the file loaded) / attribute data; "total" = (peak RSS - RSS before loading the file) / attribute data${timeTool ? '; peak checked with /usr/bin/time -v' : ''}`);
+  console.log(
+    'step                                  wall s   M/s wall    cpu s   M/s cpu   file MiB   peak MiB   added   total',
+  );
+  const rate = (seconds: number) => (count / seconds / 1e6).toFixed(1);
+  const line = (label: string, timing: Timing | string, memory?: Memory | string) => {
+    if (typeof timing === 'string') return console.log(`${label.padEnd(36)}${timing}`);
+    let text = `${label.padEnd(36)}${(timing.ms / 1000).toFixed(2).padStart(8)}${rate(timing.ms / 1000).padStart(11)}${timing.cpu.toFixed(2).padStart(9)}${rate(timing.cpu).padStart(10)}`;
+    text += `${(timing.bytes / MiB).toFixed(0).padStart(11)}`;
+    if (memory === undefined) text += `${(timing.peak / MiB).toFixed(0).padStart(11)}`;
+    else if (typeof memory === 'string') text += `  memory ${memory}`;
+    else {
+      const added = (memory.peak - memory.before) / attributeBytes;
+      const total = (memory.peak - memory.start) / attributeBytes;
+      text += `${(memory.peak / MiB).toFixed(0).padStart(11)}${added.toFixed(2).padStart(8)}${total.toFixed(2).padStart(8)}`;
+    }
+    console.log(text);
   };
+  const common = ['--count', String(count)];
   try {
-    line('memory floor (allocate + fill)', run(self, ['--step', 'floor', '--case', 'bgeo', '--file', '-', '--count', String(count)]));
+    line('memory floor (allocate + fill)', run<Timing>(self, ['--step', 'floor', '--case', 'bgeo', '--file', '-', ...common]));
     for (const c of CASES) {
       if (only !== undefined && !only.includes(c.id)) continue;
       const file = join(dir, `set.${c.id}`);
-      line(`${c.label} write`, run(self, ['--step', 'write', '--case', c.id, '--file', file, '--count', String(count)]));
-      line(`${c.label} read`, run(self, ['--step', 'read', '--case', c.id, '--file', file, '--count', String(count)]));
-      if (c.id === 'ply' && !skipLoadersGl) {
-        line('@loaders.gl/ply parse (1 run)', run(self, ['--step', 'loadersgl', '--case', c.id, '--file', file, '--count', String(count)]));
+      const slow = c.id.startsWith('prt');
+      const runs = slow ? ['--runs', '1'] : [];
+      line(`${c.label} write`, run<Timing>(self, ['--step', 'write', '--case', c.id, '--file', file, ...common, ...runs]));
+      line(`${c.label} read`, run<Timing>(self, ['--step', 'read', '--case', c.id, '--file', file, ...common, ...runs]), run<Memory>(self, ['--step', 'memory', '--case', c.id, '--file', file, ...common], true));
+      if (c.id === 'ply' && others) {
+        for (const [library, label] of [
+          ['loadersgl', '@loaders.gl/ply parse'],
+          ['three', 'three.js PLYLoader parse'],
+        ] as const) {
+          line(
+            label,
+            run<Timing>(self, ['--step', `read-${library}`, '--case', c.id, '--file', file, ...common, '--runs', '1']),
+            run<Memory>(self, ['--step', `memory-${library}`, '--case', c.id, '--file', file, ...common], true),
+          );
+        }
       }
       rmSync(file, { force: true });
     }
-    console.log('(peak RSS includes the file bytes and the Node process itself, about 60 MiB)');
+    console.log("partio's tools: not packaged by Debian (no partio package), so not run.");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

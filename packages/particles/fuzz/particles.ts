@@ -6,14 +6,17 @@
  * Seeds: a small set written in every writable format (plain and gzip), and every file under
  * fixtures-real/particles and fixtures-real/ply (VFX_REAL_FIXTURES). Each iteration mutates one
  * seed once — bit flips, byte changes, a truncation, an inserted run, or an int32 at a random
- * place set to 0, -1, 2^31-1 or a large count — and runs readParticlesAsync and inspectParticles
- * on it. A finding is anything thrown that is not a VfxError, or a call slower than 5 s; it is
- * printed with its reproducer (`--seed S --iteration I`). Exits 1 when it found something.
+ * place set to 0, -1, 2^31-1 or a large count — and runs readParticlesAsync (with the default
+ * fflate and with the CLI's node:zlib codec) and inspectParticles on it. A finding is anything
+ * thrown that is not a VfxError, or a call slower than 5 s; it is printed with its reproducer
+ * (`--seed S --iteration I`). Exits 1 when it found something.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParticleSet, inspectParticles, particleFormats, readParticlesAsync, writeParticles } from '@vfxkit/particles';
+// The codec `vfx part` reads with (node:zlib streams for PRT, gunzip for .gz), fuzzed beside fflate.
+import { nodeZlib } from '../../../tools/part/src/zlib.js';
 
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     const { bytes, what } = mutate(file.bytes, next);
     for (const [name, run] of [
       ['readParticlesAsync', () => readParticlesAsync(bytes, { fileName: file.name })],
+      ['readParticlesAsync with node:zlib', () => readParticlesAsync(bytes, { fileName: file.name, zlib: nodeZlib })],
       ['inspectParticles', async () => inspectParticles(bytes, { fileName: file.name })],
     ] as const) {
       const start = performance.now();

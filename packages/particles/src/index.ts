@@ -44,7 +44,7 @@ export { readBgeo, inspectBgeo, writeBgeo, readGeo, inspectGeo, writeGeo, readBg
 export { readPda, inspectPda, writePda } from './formats/pda.js';
 export { readPdb, inspectPdb, writePdb } from './formats/pdb.js';
 export { readPdc, inspectPdc, writePdc } from './formats/pdc.js';
-export { readPrt, inspectPrt, writePrt, type PrtMetadata } from './formats/prt.js';
+export { readPrt, readPrtAsync, inspectPrt, writePrt, type PrtMetadata } from './formats/prt.js';
 export { readBin, inspectBin, writeBin, type BinHeader } from './formats/bin.js';
 export { readPtc, inspectPtc, writePtc, type PtcHeader } from './formats/ptc.js';
 export { readPly, inspectPly, writePly, readPlyHeader, readPlyWithLoadersGl, type PlyHeader } from './formats/ply.js';

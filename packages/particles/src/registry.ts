@@ -132,7 +132,7 @@ function resolve(bytes: Uint8Array, options: ReadParticlesOptions): Resolved {
   let gzip = false;
   if (isGzip(data)) {
     const max = Math.min(2 ** 31 - 1, Math.max(1 << 24, (options.maxParticles ?? DEFAULT_MAX_PARTICLES) * 512));
-    data = gunzip(data, max);
+    data = gunzip(data, max, options.zlib);
     gzip = true;
   }
   if (options.format !== undefined) {
@@ -257,5 +257,5 @@ export function writeParticles(set: ParticleSet, formatId: string, options: Writ
     throw partError(PartErrorCode.PART_BAD_ARGUMENT, `${format.name} is read-only here; writable formats: ${writable.join(', ')}`);
   }
   const bytes = format.write(set, { ...options, gzip: false });
-  return gzip ? gzipBytes(bytes, options.level) : bytes;
+  return gzip ? gzipBytes(bytes, options.level, options.zlib) : bytes;
 }

@@ -66,6 +66,36 @@ describe('PLY fixtures read like @loaders.gl/ply reads them', { skip: noFixtures
     });
   }
 
+  for (const file of listFiles(plyFixtures)) {
+    it(`${file}: our default parser and the loaders.gl parser option agree on positions, normals and colours`, async () => {
+      const bytes = fixture(plyFixtures, file);
+      const ours = readParticles(bytes, { fileName: file });
+      const log = console.log;
+      console.log = () => {};
+      let viaLoaders: ParticleSet;
+      try {
+        viaLoaders = await readParticlesAsync(bytes, { fileName: file, ply: { parser: 'loaders.gl' } });
+      } finally {
+        console.log = log;
+      }
+      assert.equal(viaLoaders.count, ours.count);
+      const compared: string[] = [];
+      for (const name of ['P', 'N', 'Cd']) {
+        const a = getAttribute(ours, name);
+        const b = getAttribute(viaLoaders, name);
+        assert.equal(b === undefined, a === undefined, `${file}: ${name} present in one parser's set only`);
+        if (a === undefined || b === undefined) continue;
+        assert.equal(b.width, a.width, `${file}: ${name} width`);
+        for (let i = 0; i < a.data.length; i++) {
+          // loaders.gl widens doubles to float32: equal at float32 precision.
+          assert.ok(a.data[i] === b.data[i] || Math.fround(a.data[i]!) === Math.fround(b.data[i]!), `${file}: ${name}[${i}]: ${a.data[i]} vs ${b.data[i]}`);
+        }
+        compared.push(name);
+      }
+      assert.ok(compared.includes('P'), `${file}: positions compared`);
+    });
+  }
+
   it('the loaders.gl parser option gives loaders.gl\'s values in our model', async () => {
     const bytes = fixture(plyFixtures, 'loaders.gl/ripple_bin.ply');
     const log = console.log;

@@ -1,6 +1,6 @@
 /**
  * Particle files on disk: read any supported format (async, for Blosc-compressed `.bgeo.sc`),
- * write atomically in the format the output name asks for.
+ * write atomically in the format the output name asks for. zlib data (PRT) goes through node:zlib.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -13,6 +13,7 @@ import {
   writeParticles,
   type ParticleSet,
 } from '@vfxkit/particles';
+import { nodeZlib } from './zlib.js';
 
 export async function readParticleFile(path: string, shown = path): Promise<ParticleSet> {
   let bytes: Uint8Array;
@@ -25,7 +26,7 @@ export async function readParticleFile(path: string, shown = path): Promise<Part
     });
   }
   try {
-    return await readParticlesAsync(bytes, { fileName: basename(path) });
+    return await readParticlesAsync(bytes, { fileName: basename(path), zlib: nodeZlib });
   } catch (error) {
     throw isVfxError(error) ? error.withFile(shown) : error;
   }
@@ -49,7 +50,7 @@ export async function writeParticleFile(set: ParticleSet, path: string, options:
   const { id, gzip } = outputFormat(path, options.format);
   let bytes: Uint8Array;
   try {
-    bytes = writeParticles(set, id, { gzip, dropUnsupported: true });
+    bytes = writeParticles(set, id, { gzip, dropUnsupported: true, zlib: nodeZlib });
   } catch (error) {
     throw isVfxError(error) ? error.withFile(shown) : error;
   }

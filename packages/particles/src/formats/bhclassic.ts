@@ -23,7 +23,9 @@ import { BigEndianReader, BinaryWriter } from '../io/big-endian.js';
 import { gzipBytes } from '../io/compression.js';
 import { attributeInfo, createParticleSet, getAttribute, validateParticleSet } from '../model.js';
 import type { AttributeInfo, AttributeType, ParticleAttribute, ParticleInfo, ParticleSet } from '../model.js';
-import { checkBytes, checkCount, newAttribute, readStrided, viewOf, writeStrided, withFloatColours } from './common.js';
+import { checkBytes, checkCount, newAttribute, readStrided, writeStrided, withFloatColours } from './common.js';
+import { readRecords, writeRecords } from './records.js';
+import type { RecordField } from './records.js';
 import type { ParticleFormat, ReadParticlesOptions, WriteParticlesOptions } from './types.js';
 import { startsWith } from './types.js';
 
@@ -224,19 +226,19 @@ function parse(bytes: Uint8Array, options: ReadParticlesOptions | undefined, dec
   }
   checkBytes(pointBytes, reader.remaining, NAME, `${header.points} points of ${stride} bytes`, reader.offset);
   reader.offset += pointBytes;
-  // Step 4: the points, one attribute at a time.
-  const view = viewOf(bytes);
+  // Step 4: the points, all attributes in one pass.
   const count = header.points;
   const position = newAttribute('P', 'vector', 3, count, 'float32');
-  readStrided(view, start, stride, count, 3, 'float32', false, position.data);
   const attributes = [position];
-  let at = start + 16;
+  const fields: RecordField[] = [{ offset: 0, width: 3, storage: 'float32', data: position.data }];
+  let at = 16;
   for (const definition of definitions) {
     const attribute = makeAttribute(definition, count);
-    readStrided(view, at, stride, count, definition.size, attribute.storage!, false, attribute.data);
+    fields.push({ offset: at, width: definition.size, storage: attribute.storage!, data: attribute.data });
     at += definition.size * 4;
     attributes.push(attribute);
   }
+  readRecords(bytes, start, count, stride, fields, false);
   const set = createParticleSet(count);
   set.attributes = attributes;
   set.format = 'bhclassic';
@@ -319,14 +321,16 @@ export function writeBhclassic(set: ParticleSet, options: WriteParticlesOptions 
   writeDictionary(writer, others);
   writer.reserve(set.count * stride);
   const start = writer.offset;
-  const view = writer.view;
-  writeStrided(view, start, stride, set.count, 3, 'float32', false, position.data);
-  for (let i = 0, o = start + 12; i < set.count; i++, o += stride) view.setFloat32(o, 1, false); // w
-  let at = start + 16;
+  const fields: RecordField[] = [
+    { offset: 0, width: 3, storage: 'float32', data: position.data },
+    { offset: 12, width: 1, storage: 'float32', data: new Float32Array([1]), repeat: true }, // w
+  ];
+  let at = 16;
   for (const attribute of others) {
-    writeStrided(view, at, stride, set.count, attribute.width, storageOf(attribute), false, attribute.data);
+    fields.push({ offset: at, width: attribute.width, storage: storageOf(attribute), data: attribute.data });
     at += attribute.width * 4;
   }
+  writeRecords(writer.bytes, start, set.count, stride, fields, false);
   writer.offset = start + set.count * stride;
   writeDictionary(writer, set.fixed);
   for (const attribute of set.fixed) {

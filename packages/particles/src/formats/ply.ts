@@ -19,6 +19,8 @@ import { formatFloat32, formatFloat64, parseNumberToken, TextScanner } from '../
 import { attributeInfo, createParticleSet, storageSize, validateParticleSet } from '../model.js';
 import type { AttributeInfo, ParticleAttribute, ParticleInfo, ParticleSet, StorageType } from '../model.js';
 import { checkBytes, checkCount, keepWritable, newAttribute, readStrided, viewOf, writeStrided } from './common.js';
+import { readRecords, writeRecords } from './records.js';
+import type { RecordField } from './records.js';
 import { columnNames, groupColumns } from './columns.js';
 import type { Column, ColumnGroup } from './columns.js';
 import type { ParticleFormat, ReadParticlesOptions, WriteParticlesOptions } from './types.js';
@@ -279,13 +281,16 @@ function readBinaryVertices(bytes: Uint8Array, p: Plan, little: boolean): Partic
       offsets.push(offset);
       offset += storageSize(property.storage);
     }
+    // Groups whose columns sit side by side in the record are read in one pass over the records;
+    // a group gathered from scattered columns (rare) one column at a time.
+    const fields: RecordField[] = [];
     p.groups.forEach((group, g) => {
       const attribute = attributes[g]!;
       const first = offsets[p.scalarIndex[group.columns[0]!]!]!;
       const size = storageSize(group.storage);
       const contiguous = group.columns.every((c, k) => offsets[p.scalarIndex[c]!] === first + k * size);
       if (contiguous) {
-        readStrided(view, at + first, stride, count, group.columns.length, group.storage, little, attribute.data);
+        fields.push({ offset: first, width: group.columns.length, storage: group.storage, data: attribute.data });
       } else {
         const width = group.columns.length;
         const scratch = newAttribute('scratch', group.type, 1, count, group.storage).data;
@@ -295,6 +300,7 @@ function readBinaryVertices(bytes: Uint8Array, p: Plan, little: boolean): Partic
         });
       }
     });
+    readRecords(bytes, at, count, stride, fields, little);
     return attributes;
   }
   // Vertices with list properties: walk record by record.
@@ -490,14 +496,16 @@ export function writePly(set: ParticleSet, options: WriteParticlesOptions = {}):
     const start = writer.offset;
     writer.reserve(set.count * stride);
     const view = writer.view;
+    const bytes = writer.bytes;
+    // The columns of one attribute sit side by side: whole attributes go in one pass over the records.
+    const fields: RecordField[] = [];
     let offset = start;
     for (let index = 0; index < columns.length; ) {
       const c = columns[index]!;
-      // The columns of one attribute sit side by side: write them in one pass when they can.
       const width = c.attribute.width;
       const whole = c.component === 0 && c.scale === undefined && columns[index + width - 1]?.attribute === c.attribute;
       if (whole) {
-        writeStrided(view, offset, stride, set.count, width, c.storage, little, c.attribute.data);
+        fields.push({ offset: offset - start, width, storage: c.storage, data: c.attribute.data });
         offset += width * storageSize(c.storage);
         index += width;
         continue;
@@ -510,8 +518,9 @@ export function writePly(set: ParticleSet, options: WriteParticlesOptions = {}):
         const n = width;
         for (let i = 0, o = offset, d = 0; i < set.count; i++, o += stride) {
           for (let k = 0; k < n; k++, d++) {
-            const v = Math.round(data[d]! * scale);
-            view.setUint8(o + k, v < 0 ? 0 : v > 255 ? 255 : v);
+            // Math.round for the 0..255 range without the call: NaN and negatives give 0.
+            const v = data[d]! * scale + 0.5;
+            bytes[o + k] = v >= 255 ? 255 : v > 0 ? v | 0 : 0;
           }
         }
         offset += n * size;
@@ -524,6 +533,7 @@ export function writePly(set: ParticleSet, options: WriteParticlesOptions = {}):
       offset += size;
       index++;
     }
+    writeRecords(bytes, start, set.count, stride, fields, little);
     writer.offset = start + set.count * stride;
     out = writer.toBytes();
   }

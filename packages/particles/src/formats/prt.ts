@@ -16,14 +16,16 @@
  * PRT 2 (`prt2.ts`) is read by the same format entry.
  */
 import { decodeLatin1, decodeUtf8, encodeUtf8 } from '@vfxkit/core';
-import { partError, PartErrorCode, withPartErrors } from '../errors.js';
+import { partError, PartErrorCode, withPartErrors, withPartErrorsAsync } from '../errors.js';
 import { BinaryWriter } from '../io/big-endian.js';
-import { fflateZlib, inflateExactly, MAX_DEFLATE_RATIO } from '../io/compression.js';
+import { fflateZlib, inflateInPieces, inflateInPiecesAsync, MAX_DEFLATE_RATIO } from '../io/compression.js';
 import { attributeInfo, createParticleSet, storageSize, validateParticleSet } from '../model.js';
 import type { AttributeData, AttributeInfo, AttributeType, ParticleAttribute, ParticleInfo, ParticleSet, StorageType } from '../model.js';
 import { canonicalName, nativeName } from '../names.js';
 import { checkBytes, checkCount, keepWritable, newAttribute, readStrided, viewOf, writeStrided, withFloatColours } from './common.js';
 import { isPrt2, inspectPrt2, readPrt2 } from './prt2.js';
+import { RecordDecoder, writeRecords } from './records.js';
+import type { RecordField } from './records.js';
 import { attributeTypeFor, interpretationName, metadataAttribute, PRT_TYPES } from './prt-common.js';
 import type { PrtMetadata } from './prt-common.js';
 export type { PrtMetadata } from './prt-common.js';
@@ -35,6 +37,9 @@ export const PRT1_MAGIC = [0xc0, 0x50, 0x52, 0x54, 0x0d, 0x0a, 0x1a, 0x0a];
 const SIGNATURE = 'Extensible Particle Format';
 const HEADER_V1 = 56;
 const CHANNEL_ENTRY = 44;
+/** Uncompressed bytes handed to a streaming deflater at a time (fflate keeps its window small
+ *  when pieces stay under 64 KiB). */
+const DEFLATE_BLOCK = 1 << 16;
 
 interface Channel {
   native: string;
@@ -83,7 +88,17 @@ function readMetaChunk(view: DataView, bytes: Uint8Array, at: number, length: nu
   }
 }
 
-function parse(bytes: Uint8Array, options: ReadParticlesOptions | undefined, decode: boolean): { set?: ParticleSet; info: ParticleInfo } {
+/** The compressed particle records, and the columns they decode into. */
+interface Payload {
+  data: Uint8Array;
+  count: number;
+  particleSize: number;
+  fields: RecordField[];
+}
+
+const PAYLOAD_WHAT = `${NAME} particle data`;
+
+function parse(bytes: Uint8Array, options: ReadParticlesOptions | undefined, decode: boolean): { set?: ParticleSet; info: ParticleInfo; payload?: Payload } {
   const view = viewOf(bytes);
   // Step 1: the fixed header.
   checkBytes(HEADER_V1, bytes.length, NAME, 'the header');
@@ -168,27 +183,51 @@ function parse(bytes: Uint8Array, options: ReadParticlesOptions | undefined, dec
     );
   }
   // Step 4: the particles.
-  const records = count === 0 ? new Uint8Array(0) : inflateExactly(options?.zlib ?? fflateZlib, bytes.subarray(dataStart), count * particleSize, `${NAME} particle data`);
-  const recordView = viewOf(records);
+  // The records are decoded as they inflate, straight into the attributes: the inflated payload
+  // is never held whole (unless the zlib codec cannot stream).
   const set = createParticleSet(count);
   set.format = 'prt';
   set.notes = notes;
+  const fields: RecordField[] = [];
   for (let c = 0; c < channels.length; c++) {
     const channel = channels[c]!;
     const attribute = newAttribute(infos[c]!.name, infos[c]!.type, channel.arity, count, channel.storage);
     if (infos[c]!.interpretation !== undefined) attribute.interpretation = infos[c]!.interpretation!;
-    readStrided(recordView, channel.offset, particleSize, count, channel.arity, channel.storage, true, attribute.data);
+    fields.push({ offset: channel.offset, width: channel.arity, storage: channel.storage, data: attribute.data });
     set.attributes.push(attribute);
   }
   set.fixed = fixed;
   set.extras['prt'] = { version: info.version, metadata };
   info.attributes = set.attributes.map(attributeInfo);
-  return { set, info };
+  return { set, info, payload: { data: bytes.subarray(dataStart), count, particleSize, fields } };
 }
 
 export function readPrt(bytes: Uint8Array, options?: ReadParticlesOptions): ParticleSet {
   if (isPrt2(bytes)) return readPrt2(bytes, options);
-  return withPartErrors(() => parse(bytes, options, true).set!, NAME);
+  return withPartErrors(() => {
+    const { set, payload } = parse(bytes, options, true);
+    if (payload!.count > 0 && payload!.particleSize > 0) {
+      const decoder = new RecordDecoder(payload!.count, payload!.particleSize, payload!.fields, true);
+      inflateInPieces(options?.zlib ?? fflateZlib, payload!.data, payload!.count * payload!.particleSize, PAYLOAD_WHAT, (chunk) => decoder.push(chunk));
+      decoder.finish(PAYLOAD_WHAT);
+    }
+    return set!;
+  }, NAME);
+}
+
+/** `readPrt` for codecs that inflate asynchronously (node:zlib streams, `inflateChunksAsync`):
+ *  the records decode as the native inflater hands them over. */
+export async function readPrtAsync(bytes: Uint8Array, options?: ReadParticlesOptions): Promise<ParticleSet> {
+  if (isPrt2(bytes)) return readPrt2(bytes, options);
+  return withPartErrorsAsync(async () => {
+    const { set, payload } = parse(bytes, options, true);
+    if (payload!.count > 0 && payload!.particleSize > 0) {
+      const decoder = new RecordDecoder(payload!.count, payload!.particleSize, payload!.fields, true);
+      await inflateInPiecesAsync(options?.zlib ?? fflateZlib, payload!.data, payload!.count * payload!.particleSize, PAYLOAD_WHAT, (chunk) => decoder.push(chunk));
+      decoder.finish(PAYLOAD_WHAT);
+    }
+    return set!;
+  }, NAME);
 }
 
 export function inspectPrt(bytes: Uint8Array, options?: ReadParticlesOptions): ParticleInfo {
@@ -301,13 +340,42 @@ export function writePrt(set: ParticleSet, options: WriteParticlesOptions = {}):
     writer.i32(l.attribute.width);
     writer.i32(offsets[i]!);
   });
-  const records = new Uint8Array(set.count * particleSize);
-  const view = viewOf(records);
-  layout.forEach((l, i) => writeStrided(view, offsets[i]!, particleSize, set.count, l.attribute.width, l.storage, true, l.attribute.data));
-  const compressed = (options.zlib ?? fflateZlib).deflate(records, options.level ?? 6);
-  const out = new Uint8Array(writer.offset + compressed.length);
+  const fields: RecordField[] = layout.map((l, i) => ({ offset: offsets[i]!, width: l.attribute.width, storage: l.storage, data: l.attribute.data }));
+  const codec = options.zlib ?? fflateZlib;
+  const level = options.level ?? 6;
+  if (codec.deflateStream === undefined || particleSize === 0) {
+    const records = new Uint8Array(set.count * particleSize);
+    writeRecords(records, 0, set.count, particleSize, fields, true);
+    const compressed = codec.deflate(records, level);
+    const out = new Uint8Array(writer.offset + compressed.length);
+    out.set(writer.toBytes());
+    out.set(compressed, writer.offset);
+    return out;
+  }
+  // Streaming: the records are made a block at a time and deflated as they come, so the whole
+  // uncompressed payload is never held.
+  const pieces: Uint8Array[] = [];
+  let compressedLength = 0;
+  const stream = codec.deflateStream(level, (chunk) => {
+    pieces.push(chunk);
+    compressedLength += chunk.length;
+  });
+  const blockRecords = Math.max(1, Math.floor(DEFLATE_BLOCK / particleSize));
+  const block = new Uint8Array(Math.min(set.count, blockRecords) * particleSize);
+  if (set.count === 0) stream.push(block, true);
+  for (let first = 0; first < set.count; first += blockRecords) {
+    const n = Math.min(blockRecords, set.count - first);
+    const slice = fields.map((f) => ({ ...f, data: f.data.subarray(first * f.width, (first + n) * f.width) }));
+    writeRecords(block, 0, n, particleSize, slice, true);
+    stream.push(block.subarray(0, n * particleSize), first + n >= set.count);
+  }
+  const out = new Uint8Array(writer.offset + compressedLength);
   out.set(writer.toBytes());
-  out.set(compressed, writer.offset);
+  let at = writer.offset;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
   return out;
 }
 
@@ -321,5 +389,6 @@ export const prtFormat: ParticleFormat = {
   magic: (head) => startsWith(head, PRT1_MAGIC) || isPrt2(head),
   inspect: inspectPrt,
   read: readPrt,
+  readAsync: readPrtAsync,
   write: writePrt,
 };

@@ -5,8 +5,8 @@
  * node:zlib behind the same `ZlibCodec` shape (it is the shape @vfxkit/exr uses, so its `nodeZlib`
  * fits).
  */
-import { gunzipSync, gzipSync, unzlibSync, zlibSync } from 'fflate';
-import { verifyGzipChecksum, verifyZlibChecksum } from '@vfxkit/core';
+import { gunzipSync, gzipSync, Unzlib, unzlibSync, Zlib, zlibSync } from 'fflate';
+import { VfxError, verifyGzipChecksum, verifyZlibChecksum } from '@vfxkit/core';
 import { partError, PartErrorCode } from '../errors.js';
 
 export interface ZlibCodec {
@@ -14,6 +14,70 @@ export interface ZlibCodec {
   inflate(data: Uint8Array, expectedSize: number): Uint8Array;
   /** Deflates into a zlib stream (level 0-9). */
   deflate(data: Uint8Array, level?: number): Uint8Array;
+  /**
+   * Optional: inflates a zlib stream piece by piece, handing each piece of output to `onChunk`
+   * as it comes (the pieces are only valid during the call), and checks the Adler-32. Readers
+   * that can consume the output as it comes use it so that the whole inflated payload is never
+   * held at once; without it they call `inflate`.
+   */
+  inflateChunks?(data: Uint8Array, onChunk: (chunk: Uint8Array) => void): void;
+  /** Optional: the same, asynchronously (a native zlib stream, for `readParticlesAsync`); the
+   *  promise rejects with whatever `onChunk` throws. Preferred over `inflateChunks` by async readers. */
+  inflateChunksAsync?(data: Uint8Array, onChunk: (chunk: Uint8Array) => void): Promise<void>;
+  /**
+   * Optional: a deflate stream (zlib format, level 0-9). The caller `push`es the input in pieces,
+   * the last with `final`, and may reuse a piece's buffer once `push` returns; the compressed
+   * stream comes out through `onChunk`. Writers that can produce their payload piece by piece use
+   * it so that the whole uncompressed payload is never held.
+   */
+  deflateStream?(level: number | undefined, onChunk: (chunk: Uint8Array) => void): { push(data: Uint8Array, final: boolean): void };
+  /** Optional: undoes a gzip member that must produce exactly `expectedSize` bytes, checking its
+   *  CRC-32 (the `.bgeo.gz` layer); fflate's `gunzipSync` and a CRC check without it. */
+  gunzip?(data: Uint8Array, expectedSize: number): Uint8Array;
+  /** Optional: gzips (level 0-9); fflate's `gzipSync` without it. */
+  gzip?(data: Uint8Array, level?: number): Uint8Array;
+}
+
+/** Compressed bytes handed to the streaming inflater at a time: each push yields at most
+ *  `MAX_DEFLATE_RATIO` times this (66 MB), typically a few hundred KiB. */
+const STREAM_SLICE = 1 << 16;
+
+/** Adler-32 (RFC 1950 section 8.2) continued over `bytes` from `adler` (1 to start). */
+export function adler32Update(adler: number, bytes: Uint8Array): number {
+  let a = adler & 0xffff;
+  let b = adler >>> 16;
+  const MOD = 65521;
+  // 5552: the largest run before the sums must be reduced to stay exact.
+  for (let start = 0; start < bytes.length; start += 5552) {
+    const end = Math.min(bytes.length, start + 5552);
+    for (let i = start; i < end; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= MOD;
+    b %= MOD;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** fflate's streaming inflater behind `inflateChunks`, with the Adler-32 checked at the end. */
+function fflateInflateChunks(data: Uint8Array, onChunk: (chunk: Uint8Array) => void): void {
+  if (data.byteLength < 7) throw new Error(`zlib stream of ${data.byteLength} bytes is too short`);
+  let adler = 1;
+  const stream = new Unzlib((chunk) => {
+    if (chunk.length === 0) return;
+    adler = adler32Update(adler, chunk);
+    onChunk(chunk);
+  });
+  for (let at = 0; at < data.length; at += STREAM_SLICE) {
+    const end = Math.min(data.length, at + STREAM_SLICE);
+    stream.push(data.subarray(at, end), end === data.length);
+  }
+  const n = data.length;
+  const stored = ((data[n - 4]! << 24) | (data[n - 3]! << 16) | (data[n - 2]! << 8) | data[n - 1]!) >>> 0;
+  if (stored !== adler) {
+    throw new Error(`zlib checksum mismatch (stored ${stored.toString(16)}, computed ${adler.toString(16)}): the data is damaged`);
+  }
 }
 
 type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
@@ -35,6 +99,12 @@ export const fflateZlib: ZlibCodec = {
   },
   deflate(data, level) {
     return zlibSync(data, { level: clampLevel(level, 6) });
+  },
+  inflateChunks: fflateInflateChunks,
+  deflateStream(level, onChunk) {
+    // fflate copies what is pushed into its own window, so the caller may reuse its buffer.
+    const stream = new Zlib({ level: clampLevel(level, 6) }, (chunk) => onChunk(chunk));
+    return { push: (data, final) => stream.push(data, final) };
   },
 };
 
@@ -58,7 +128,7 @@ export function isZlib(bytes: Uint8Array): boolean {
  * Undoes a gzip layer. The uncompressed size comes from the trailer; it is checked against what
  * the compressed bytes could possibly hold and against `maxBytes` before anything is allocated.
  */
-export function gunzip(bytes: Uint8Array, maxBytes = 2 ** 31 - 1): Uint8Array {
+export function gunzip(bytes: Uint8Array, maxBytes = 2 ** 31 - 1, codec?: ZlibCodec): Uint8Array {
   if (bytes.length < 18) {
     throw partError(PartErrorCode.PART_TRUNCATED, `gzip stream of ${bytes.length} bytes is too short to hold a header and trailer`);
   }
@@ -74,6 +144,11 @@ export function gunzip(bytes: Uint8Array, maxBytes = 2 ** 31 - 1): Uint8Array {
     throw partError(PartErrorCode.PART_LIMIT, `gzip stream declares ${size} bytes, above the limit of ${maxBytes}`);
   }
   try {
+    if (codec?.gunzip !== undefined) {
+      const out = codec.gunzip(bytes, size);
+      if (out.length !== size) throw new Error(`inflated ${out.length} bytes, trailer says ${size}`);
+      return out;
+    }
     const out = gunzipSync(bytes, { out: new Uint8Array(size) });
     if (out.length !== size) throw new Error(`inflated ${out.length} bytes, trailer says ${size}`);
     verifyGzipChecksum(bytes, out); // fflate does not check the CRC-32 itself
@@ -105,7 +180,64 @@ export function inflateExactly(zlib: ZlibCodec, data: Uint8Array, expectedSize: 
   return out;
 }
 
+/**
+ * Inflates a zlib stream that must produce exactly `expectedSize` bytes, handing the output to
+ * `onChunk` piece by piece when the codec can stream (see `ZlibCodec.inflateChunks`), else in one
+ * piece. Errors carry the format's codes.
+ */
+export function inflateInPieces(zlib: ZlibCodec, data: Uint8Array, expectedSize: number, what: string, onChunk: (chunk: Uint8Array) => void): void {
+  if (zlib.inflateChunks === undefined) {
+    onChunk(inflateExactly(zlib, data, expectedSize, what));
+    return;
+  }
+  let produced = 0;
+  try {
+    zlib.inflateChunks(data, (chunk) => {
+      produced += chunk.length;
+      if (produced > expectedSize) {
+        throw partError(PartErrorCode.PART_CORRUPT, `${what}: zlib data inflates to more than the ${expectedSize} bytes expected`);
+      }
+      onChunk(chunk);
+    });
+  } catch (error) {
+    throw inflateError(error, what);
+  }
+  if (produced !== expectedSize) {
+    throw partError(PartErrorCode.PART_TRUNCATED, `${what}: zlib data inflates to ${produced} bytes, ${expectedSize} expected`);
+  }
+}
+
+/** `inflateInPieces` for async readers: through the codec's `inflateChunksAsync` when it has one. */
+export async function inflateInPiecesAsync(zlib: ZlibCodec, data: Uint8Array, expectedSize: number, what: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  if (zlib.inflateChunksAsync === undefined) return inflateInPieces(zlib, data, expectedSize, what, onChunk);
+  let produced = 0;
+  try {
+    await zlib.inflateChunksAsync(data, (chunk) => {
+      produced += chunk.length;
+      if (produced > expectedSize) {
+        throw partError(PartErrorCode.PART_CORRUPT, `${what}: zlib data inflates to more than the ${expectedSize} bytes expected`);
+      }
+      onChunk(chunk);
+    });
+  } catch (error) {
+    throw inflateError(error, what);
+  }
+  if (produced !== expectedSize) {
+    throw partError(PartErrorCode.PART_TRUNCATED, `${what}: zlib data inflates to ${produced} bytes, ${expectedSize} expected`);
+  }
+}
+
+function inflateError(error: unknown, what: string): VfxError {
+  if (error instanceof VfxError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const truncated = /unexpected EOF|end of|too short|buffer error/i.test(message);
+  return partError(truncated ? PartErrorCode.PART_TRUNCATED : PartErrorCode.PART_CORRUPT, `${what}: zlib data does not inflate: ${message}`, {
+    cause: error,
+  });
+}
+
 /** gzip `bytes` (for the `.gz` variants partio writes). */
-export function gzipBytes(bytes: Uint8Array, level?: number): Uint8Array {
+export function gzipBytes(bytes: Uint8Array, level?: number, codec?: ZlibCodec): Uint8Array {
+  if (codec?.gzip !== undefined) return codec.gzip(bytes, clampLevel(level, 6));
   return gzipSync(bytes, { level: clampLevel(level, 6) });
 }
