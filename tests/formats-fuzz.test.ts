@@ -1,5 +1,5 @@
 /**
- * Short runs of the VDB and particle fuzzers (the full ones: npm run fuzz -- vdb|part): every
+ * Short runs of the VDB, particle and Alembic fuzzers (the full ones: npm run fuzz -- vdb|part|abc): every
  * mutated file must give a VfxError or read, never another error or a hang.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +20,12 @@ function fuzz(name: string, iterations: number): { status: number | null; output
 describe('format fuzzers, short runs', { timeout: 240_000 }, () => {
   it('vdb: 400 mutations of the real files', { skip: realFixtures() ? false : 'no real fixtures (set VFX_REAL_FIXTURES)' }, () => {
     const { status, output } = fuzz('vdb', 400);
+    assert.equal(status, 0, output);
+    assert.match(output, /400 iterations over \d+ seeds .*: 0 findings/);
+  });
+
+  it('abc: 400 mutations of the real archives', { skip: realFixtures() ? false : 'no real fixtures (set VFX_REAL_FIXTURES)' }, () => {
+    const { status, output } = fuzz('abc', 400);
     assert.equal(status, 0, output);
     assert.match(output, /400 iterations over \d+ seeds .*: 0 findings/);
   });

@@ -1,45 +1,16 @@
 /**
- * `vfx abc`: Alembic caches: ls (abcls), tree (abctree), info, echo (abcecho), check.
+ * `vfx abc`: Alembic caches: ls (abcls), tree (abctree), info, echo (abcecho), check, export.
  */
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { ErrorCode, VfxError, isVfxError } from '@vfxkit/core';
+import { ErrorCode, VfxError } from '@vfxkit/core';
 import { ExitCode, type CliContext } from '@vfxkit/tool-common';
-import { openAlembic, type AlembicArchive, type AlembicObject, type AlembicProperty } from '@vfxkit/alembic';
+import type { AlembicArchive, AlembicObject, AlembicProperty } from '@vfxkit/alembic';
+import { archiveFps, findObject, loadArchive, onFile, shownPath } from './archive-file.js';
+import { checkArchive, type AbcProblem } from './check.js';
+import { makeExport } from './export.js';
 
-function onFile(error: unknown, shown: string): unknown {
-  return isVfxError(error) ? error.withFile(shown) : error;
-}
-
-async function loadArchive(context: CliContext, file: string): Promise<AlembicArchive> {
-  let bytes: Uint8Array;
-  try {
-    const buffer = await readFile(context.resolve(file));
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new VfxError(ErrorCode.NOT_FOUND, 'no such file', { file });
-    if (code === 'EISDIR') throw new VfxError(ErrorCode.IO, 'is a directory', { file });
-    throw new VfxError(ErrorCode.IO, `cannot read (${code ?? String(error)})`, { file, cause: error });
-  }
-  try {
-    return openAlembic(bytes);
-  } catch (error) {
-    throw onFile(error, file);
-  }
-}
-
-function findObject(archive: AlembicArchive, path: string, file: string): AlembicObject {
-  const normal = path === '' || path === '/' ? '/' : path.startsWith('/') ? path : `/${path}`;
-  const object = normal === '/' ? archive.root : archive.findObject(normal);
-  if (object === undefined) throw new VfxError(ErrorCode.BAD_USAGE, `no object '${normal}'`, { file });
-  return object;
-}
-
-/** The path of an object as shown ("/" for the top). */
-function shownPath(object: AlembicObject): string {
-  return object.parent === undefined ? '/' : object.path;
-}
+export { checkArchive, checkXform, type AbcProblem } from './check.js';
+export { exportArchive, exportFormatOf, type AbcExportJson, type ExportFormat, type ExportOptions } from './export.js';
 
 function numSamplesOf(object: AlembicObject): number | undefined {
   // The schema's compound (".geom", ".xform", ...) holds the sampled properties.
@@ -57,8 +28,10 @@ export interface AbcLsEntry {
   numSamples?: number;
 }
 
-function lsEntry(object: AlembicObject): AbcLsEntry {
+/** One object of `ls`; `numSamples` (which parses the schema's property headers) only when asked. */
+function lsEntry(object: AlembicObject, withSamples: boolean): AbcLsEntry {
   const entry: AbcLsEntry = { path: shownPath(object), name: object.name, schema: object.schema === '' ? null : object.schema };
+  if (!withSamples) return entry;
   const n = numSamplesOf(object);
   if (n !== undefined) entry.numSamples = n;
   return entry;
@@ -96,9 +69,11 @@ function makeLs(context: CliContext): Command {
           }
         };
         visit(object);
-        const entries = list.map(lsEntry);
+        // The text lists names and schemas only: sample counts are for --json.
+        const entries = list.map((o) => lsEntry(o, flags.json === true));
         if (flags.json) context.json(entries);
-        else for (const e of entries) context.out(`${flags.recursive ? e.path : e.name}${e.schema !== null ? `  [${e.schema}]` : ''}`);
+        // One write for the whole listing (a write per line is a system call per object).
+        else if (entries.length > 0) context.out(entries.map((e) => `${flags.recursive ? e.path : e.name}${e.schema !== null ? `  [${e.schema}]` : ''}`).join('\n'));
       } catch (error) {
         throw onFile(error, file);
       }
@@ -113,14 +88,15 @@ function makeTree(context: CliContext): Command {
     .action(async (file: string) => {
       const archive = await loadArchive(context, file);
       try {
-        context.out('/');
+        const lines = ['/'];
         const visit = (o: AlembicObject, indent: string): void => {
           for (const c of o.children) {
-            context.out(`${indent}${c.name}${c.schema !== '' ? `  [${c.schema}]` : ''}`);
+            lines.push(`${indent}${c.name}${c.schema !== '' ? `  [${c.schema}]` : ''}`);
             visit(c, indent + '  ');
           }
         };
         visit(archive.root, '  ');
+        context.out(lines.join('\n'));
       } catch (error) {
         throw onFile(error, file);
       }
@@ -164,12 +140,8 @@ export function abcInfoJson(file: string, archive: AlembicArchive): AbcInfoJson 
     startTime: range?.start ?? null,
     endTime: range?.end ?? null,
   };
-  let fps = archive.info.dccFps;
-  if (fps === undefined || !Number.isFinite(fps)) {
-    const sampled = archive.timeSamplings.find((ts, i) => i > 0 && ts.kind === 'uniform');
-    fps = sampled?.samplesPerSecond;
-  }
-  if (fps !== undefined && Number.isFinite(fps)) json.fps = Math.round(fps * 1e6) / 1e6;
+  const fps = archiveFps(archive);
+  if (fps !== undefined) json.fps = fps;
   return json;
 }
 
@@ -290,76 +262,6 @@ function makeEcho(context: CliContext): Command {
     });
 }
 
-export interface AbcProblem {
-  path: string;
-  message: string;
-}
-
-/** Unreadable samples, empty meshes, NaN points and face indices out of range. */
-export function checkArchive(archive: AlembicArchive): AbcProblem[] {
-  const problems: AbcProblem[] = [];
-  const visitProps = (ps: readonly AlembicProperty[]): void => {
-    for (const p of ps) {
-      if (p.kind === 'compound') {
-        visitProps(p.properties);
-        continue;
-      }
-      for (let i = 0; i < p.sampleCount; i++) {
-        try {
-          p.getSample(i);
-        } catch (error) {
-          problems.push({ path: p.path, message: `sample ${i} unreadable: ${(error as Error).message}` });
-          break;
-        }
-      }
-    }
-  };
-  for (const object of archive.objects()) {
-    if (object.parent === undefined) continue;
-    try {
-      visitProps(object.properties.properties);
-    } catch (error) {
-      problems.push({ path: object.path, message: `properties unreadable: ${(error as Error).message}` });
-      continue;
-    }
-    const schema = object.schema;
-    if (schema !== 'AbcGeom_PolyMesh_v1' && schema !== 'AbcGeom_SubD_v1' && schema !== 'AbcGeom_Points_v1') continue;
-    try {
-      const geom = object.properties.getCompound('.geom');
-      const P = geom?.getArray('P');
-      if (P === undefined) {
-        problems.push({ path: object.path, message: 'no P property' });
-        continue;
-      }
-      const indices = schema === 'AbcGeom_Points_v1' ? undefined : geom!.getArray('.faceIndices');
-      for (let i = 0; i < P.sampleCount; i++) {
-        const points = P.getSample(i);
-        const values = points.values as ArrayLike<number>;
-        if (schema !== 'AbcGeom_Points_v1' && points.count === 0) problems.push({ path: object.path, message: `sample ${i}: empty mesh (no points)` });
-        for (let k = 0; k < values.length; k++) {
-          if (!Number.isFinite(values[k]!)) {
-            problems.push({ path: object.path, message: `sample ${i}: point ${Math.floor(k / 3)} is not finite` });
-            break;
-          }
-        }
-        if (indices !== undefined && indices.sampleCount > 0) {
-          const faces = indices.getSample(Math.min(i, indices.sampleCount - 1)).values as ArrayLike<number>;
-          for (let k = 0; k < faces.length; k++) {
-            const v = faces[k]!;
-            if (v < 0 || v >= points.count) {
-              problems.push({ path: object.path, message: `sample ${i}: face index ${v} out of range (${points.count} points)` });
-              break;
-            }
-          }
-        }
-      }
-    } catch (error) {
-      problems.push({ path: object.path, message: `geometry unreadable: ${(error as Error).message}` });
-    }
-  }
-  return problems;
-}
-
 function makeCheck(context: CliContext): Command {
   return new Command('check')
     .description('unreadable samples, empty meshes, NaN points, face indices out of range; exit 1 when any')
@@ -385,7 +287,7 @@ function makeCheck(context: CliContext): Command {
 
 export function makeAbcCommand(context: CliContext): Command {
   return new Command('abc')
-    .description('Alembic caches: ls, tree, info, echo, check')
+    .description('Alembic caches: ls, tree, info, echo, check, export')
     .addHelpText(
       'after',
       `
@@ -394,11 +296,13 @@ Examples:
   $ vfx abc tree cube.abc                           the hierarchy (like abctree)
   $ vfx abc info anim.abc --json                    metadata, time samplings, time range, fps
   $ vfx abc echo cube.abc /group1/pCube1/pCubeShape1 --property P --sample 0
-  $ vfx abc check cache.abc                         exit 1 when something is broken`,
+  $ vfx abc check cache.abc                         exit 1 when something is broken
+  $ vfx abc export anim.abc -o anim.glb             glTF with the animated transforms (also .obj, .ply)`,
     )
     .addCommand(makeLs(context))
     .addCommand(makeTree(context))
     .addCommand(makeInfo(context))
     .addCommand(makeEcho(context))
-    .addCommand(makeCheck(context));
+    .addCommand(makeCheck(context))
+    .addCommand(makeExport(context));
 }

@@ -1,0 +1,245 @@
+/**
+ * npm run fuzz -- abc [--iterations N] [--seed S] [--iteration I] [--workers N] [--timeout MS] [--save DIR]
+ *
+ * Mutation fuzzing of the Alembic reader and of what `vfx abc` does with an archive. Seeds: every
+ * .abc under fixtures-real/abc (VFX_REAL_FIXTURES): the cortex, gaffer and openusd archives, the
+ * HDF5 ones and Alembic's own invalid files. Each iteration takes one seed and applies one mutation:
+ * bit flips, a byte changed, a truncation, an inserted run, an int32 set to 0, -1, 2^31-1 or a large
+ * count, or an Ogawa-shaped one: an 8-byte word at an 8-aligned place (Ogawa's group child offsets,
+ * data sizes, the root position) set to 0, the file's length, an offset inside the file, a data
+ * offset (the high bit set) or a huge value. The mutated archive goes to a worker thread that runs
+ * `abc-target.ts` on it (reading, schemas, scene, three.js adapter, check, export) with a time bound.
+ * A finding is anything thrown that is not a VfxError, a hang (no answer within the bound, twice:
+ * the second time with four times as long) or a crashed worker (out of memory included); each is
+ * printed with its reproducer (`--seed S --iteration I`) and the mutated file saved. Exits 1 on a
+ * finding.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AbcTargetResult } from './abc-target.js';
+
+const args = process.argv.slice(2);
+const argument = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+};
+const iterations = Number(argument('--iterations') ?? 2000);
+const seed = Number(argument('--seed') ?? 1);
+const only = argument('--iteration') !== undefined ? Number(argument('--iteration')) : undefined;
+const workerCount = Math.max(1, Number(argument('--workers') ?? 2));
+const timeoutMs = Number(argument('--timeout') ?? 10_000);
+const saveDir = argument('--save') ?? join(tmpdir(), 'vfx-fuzz-findings');
+
+function random(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const abcRoot = resolve(repoRoot, process.env['VFX_REAL_FIXTURES'] ?? '../shared/fixtures-real', 'abc');
+if (!existsSync(abcRoot)) {
+  console.log(`fuzz abc: no seeds: ${abcRoot} is absent (set VFX_REAL_FIXTURES)`);
+  process.exit(0);
+}
+const seeds: { name: string; bytes: Uint8Array }[] = [];
+const walk = (dir: string): void => {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.abc') && statSync(path).size < 8 << 20) seeds.push({ name: path, bytes: new Uint8Array(readFileSync(path)) });
+  }
+};
+walk(abcRoot);
+
+function mutate(bytes: Uint8Array, next: () => number): { bytes: Uint8Array; what: string } {
+  const at = (n = bytes.length) => Math.floor(next() * n);
+  const out = new Uint8Array(bytes);
+  switch (Math.floor(next() * 7)) {
+    case 0: {
+      const count = 1 + at(8);
+      for (let i = 0; i < count; i++) out[at()]! ^= 1 << at(8);
+      return { bytes: out, what: `${count} bit flips` };
+    }
+    case 1: {
+      const offset = at();
+      out[offset] = at(256);
+      return { bytes: out, what: `byte ${offset} changed` };
+    }
+    case 2: {
+      const length = at();
+      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
+    }
+    case 3: {
+      const offset = at();
+      const run = new Uint8Array(1 + at(64)).fill(at(256));
+      const grown = new Uint8Array(bytes.length + run.length);
+      grown.set(bytes.subarray(0, offset));
+      grown.set(run, offset);
+      grown.set(bytes.subarray(offset), offset + run.length);
+      return { bytes: grown, what: `${run.length} bytes inserted at ${offset}` };
+    }
+    case 4: {
+      const offset = at(Math.max(1, bytes.length - 4));
+      const values = [0, -1, 0x7fffffff, 0x10000000, 8];
+      const value = values[at(values.length)]!;
+      new DataView(out.buffer, out.byteOffset).setInt32(offset, value, true);
+      return { bytes: out, what: `int32 at ${offset} set to ${value}` };
+    }
+    default: {
+      // Ogawa's words: the root position at 8, group child offsets and data sizes, all uint64.
+      const words = Math.max(1, Math.floor(bytes.length / 8) - 1);
+      const offset = 8 * (next() < 0.1 ? 1 : 1 + at(words - 1));
+      const choices: bigint[] = [0n, BigInt(bytes.length), BigInt(at()), (1n << 63n) | BigInt(at()), 0xffffffffffffffffn, 1n << 40n, BigInt(offset)];
+      const value = choices[at(choices.length)]!;
+      if (offset + 8 <= out.length) new DataView(out.buffer, out.byteOffset).setBigUint64(offset, value, true);
+      return { bytes: out, what: `uint64 at ${offset} set to 0x${value.toString(16)}` };
+    }
+  }
+}
+
+/** Evaluated in each worker: register tsx (its --import hook does not reach workers on Node 20), then load the target. */
+const bootstrap = `
+const { workerData } = require('node:worker_threads');
+const ready = workerData.tsx ? import(workerData.tsx).then((api) => api.register()) : Promise.resolve();
+ready.then(() => import(workerData.target));
+`;
+
+function tsxApi(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+}
+
+type Answer = AbcTargetResult | { crash: string } | { hang: number };
+
+class TargetWorker {
+  private worker!: Worker;
+  private ready!: Promise<void>;
+  private pending: { id: number; resolve: (answer: Answer) => void } | undefined;
+  private nextId = 1;
+  lastMs = 0;
+
+  constructor() {
+    this.start();
+  }
+
+  private settle(answer: Answer): void {
+    if (this.pending === undefined) return;
+    const { resolve } = this.pending;
+    this.pending = undefined;
+    resolve(answer);
+  }
+
+  private start(): void {
+    const target = new URL(import.meta.url.endsWith('.ts') ? './abc-target.ts' : './abc-target.js', import.meta.url);
+    this.worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { tsx: tsxApi(), target: target.href },
+      execArgv: ['--conditions=source'],
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
+    this.ready = new Promise((resolveReady, reject) => {
+      const onMessage = (message: { ready?: boolean }) => {
+        if (message.ready === true) {
+          this.worker.off('message', onMessage);
+          resolveReady();
+        }
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (message: AbcTargetResult) => {
+      if (this.pending !== undefined && message.id === this.pending.id) this.settle(message);
+    });
+    this.worker.on('error', (error: Error) => this.settle({ crash: `${error.name}: ${error.message}` }));
+    this.worker.on('exit', (code) => this.settle({ crash: `worker exited with code ${code}` }));
+  }
+
+  async run(bytes: Uint8Array, bound: number): Promise<Answer> {
+    await this.ready;
+    const started = performance.now();
+    const id = this.nextId++;
+    const answer = new Promise<Answer>((resolveAnswer) => {
+      this.pending = { id, resolve: resolveAnswer };
+    });
+    this.worker.postMessage({ id, bytes });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Answer>((resolveTimeout) => {
+      timer = setTimeout(() => resolveTimeout({ hang: bound }), bound);
+    });
+    const result = await Promise.race([answer, timeout]);
+    clearTimeout(timer);
+    this.lastMs = performance.now() - started;
+    if ('hang' in result || 'crash' in result) {
+      this.pending = undefined;
+      await this.worker.terminate();
+      this.start();
+    }
+    return result;
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+const list = only !== undefined ? [only] : Array.from({ length: iterations }, (_, i) => i);
+const workers = Array.from({ length: Math.min(workerCount, list.length) }, () => new TargetWorker());
+const codes = new Map<string, number>();
+let accepted = 0;
+let findings = 0;
+let slowest = { ms: 0, what: '' };
+let nextIndex = 0;
+const started = performance.now();
+
+async function one(worker: TargetWorker, iteration: number): Promise<void> {
+  const next = random(seed * 1_000_003 + iteration);
+  const source = seeds[Math.floor(next() * seeds.length)]!;
+  const { bytes, what } = mutate(source.bytes, next);
+  let result = await worker.run(bytes, timeoutMs);
+  // On a loaded machine a file can miss the bound: a hang misses it again with four times as long.
+  if ('hang' in result) result = await worker.run(bytes, timeoutMs * 4);
+  if (!('hang' in result) && worker.lastMs > slowest.ms) slowest = { ms: worker.lastMs, what: `iteration ${iteration}: ${basename(source.name)}, ${what}` };
+  let problem: string | undefined;
+  if ('hang' in result) problem = `hang: no answer within ${timeoutMs} ms, nor within ${result.hang} ms on a second try`;
+  else if ('crash' in result) problem = `crash: ${result.crash}`;
+  else {
+    for (const code of result.codes) codes.set(code, (codes.get(code) ?? 0) + 1);
+    if (result.codes.length === 0 && result.finding === undefined) accepted++;
+    if (result.finding !== undefined) {
+      problem = `${result.finding.name} in ${result.finding.step}: ${result.finding.message}${only !== undefined && result.finding.stack ? `\n${result.finding.stack}` : ''}`;
+    }
+  }
+  if (problem === undefined) return;
+  findings++;
+  mkdirSync(saveDir, { recursive: true });
+  const saved = join(saveDir, `abc-seed${seed}-it${iteration}-${basename(source.name)}`);
+  writeFileSync(saved, bytes);
+  console.log(`finding: ${source.name}: ${what}: ${problem}\n  saved: ${saved}\n  reproduce: npm run fuzz -- abc --seed ${seed} --iteration ${iteration}`);
+}
+
+try {
+  await Promise.all(
+    workers.map(async (worker) => {
+      while (nextIndex < list.length) await one(worker, list[nextIndex++]!);
+    }),
+  );
+} finally {
+  await Promise.all(workers.map((w) => w.close()));
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(`accepted by every step: ${accepted}; VfxError codes: ${[...codes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+console.log(`slowest: ${slowest.ms.toFixed(0)} ms (${slowest.what}); ${(list.length / seconds).toFixed(0)} iterations/s`);
+console.log(`fuzz abc: ${list.length} iterations over ${seeds.length} seeds (seed ${seed}): ${findings} finding${findings === 1 ? '' : 's'}`);
+process.exit(findings > 0 ? 1 : 0);
