@@ -115,6 +115,23 @@ describe('Huffman coding', () => {
     });
   }
 
+  it('round-trips every length from 1 to 300 values of short codes (codes decoded two at a time up to the last bits)', () => {
+    // A few symbols with 1- to 6-bit codes, some repeated (run codes): the stream ends at every bit offset.
+    const next = random(11);
+    for (let count = 1; count <= 300; count++) {
+      const values = new Uint16Array(count);
+      for (let i = 0; i < count; i++) {
+        const r = next();
+        values[i] = r < 0.5 ? 7 : r < 0.75 ? 9 : r < 0.9 ? 1000 + Math.floor(next() * 4) : i > 0 && r < 0.95 ? values[i - 1]! : 40000;
+      }
+      const packed = huffmanEncode(values, count);
+      assert.deepEqual(decode(packed, count), values, `${count} values`);
+      // One value fewer or more than coded is refused, not decoded short or padded.
+      assert.throws(() => decode(packed, count + 1), (error: unknown) => isVfxError(error) && error.code === 'EXR_CORRUPT_CHUNK');
+      if (count > 1) assert.throws(() => decode(packed, count - 1), (error: unknown) => isVfxError(error) && error.code === 'EXR_CORRUPT_CHUNK');
+    }
+  });
+
   it('writes the OpenEXR header: symbol range, table length, bit count', () => {
     const packed = huffmanEncode(Uint16Array.of(7, 7, 9, 7), 4);
     const view = new DataView(packed.buffer);

@@ -274,16 +274,13 @@ describe('real files', { skip: noFixtures }, () => {
     });
   }
 
-  it('reads the headers of 1,000 frames well under a second', () => {
+  it('reads the headers of 1,000 frames from their header bytes alone (timed by npm run bench -- exr)', () => {
     const bytes = readFileSync(join(exrFixtures, 'openexr-images/Beachball/multipart.0001.exr'));
     const prefix = bytes.slice(0, readExrHeader(bytes).offsetTablesOffset);
     const frames = Array.from({ length: 1000 }, () => prefix.slice());
-    const start = performance.now();
     let parts = 0;
     for (const frame of frames) parts += readExrHeader(frame).parts.length;
-    const elapsed = performance.now() - start;
     assert.equal(parts, 10_000);
-    assert.ok(elapsed < 500, `1,000 ten-part headers took ${elapsed.toFixed(0)} ms`);
   });
 
   it('decodes the structural attributes', () => {

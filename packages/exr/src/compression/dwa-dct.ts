@@ -26,13 +26,7 @@ const G = f(9.754573e-2);
 //        [a  f -a -c]        [d -g -b -e]
 //        [a -f -a  c]        [e -b  g  d]
 //        [a -c  a -f]        [g -e  d -b]
-const M1_1 = [C, F, -F, -C];
-const M1_2 = [A, -A, -A, A];
-const M1_3 = [F, -C, C, -F];
-const M2_0 = [B, D, E, G];
-const M2_1 = [D, -G, -B, -E];
-const M2_2 = [E, -B, G, D];
-const M2_3 = [G, -E, D, -B];
+// (unrolled below; -x * y rounds like x * -y, so the signs move out of the products).
 
 /** One row of the AVX row pass, in place: `data[base .. base + 7]`. */
 function inverseRow(data: Float32Array, base: number): void {
@@ -44,12 +38,28 @@ function inverseRow(data: Float32Array, base: number): void {
   const x5 = data[base + 5]!;
   const x6 = data[base + 6]!;
   const x7 = data[base + 7]!;
-  for (let k = 0; k < 4; k++) {
-    const even = f(f(f(x0 * A) + f(x2 * M1_1[k]!)) + f(f(x4 * M1_2[k]!) + f(x6 * M1_3[k]!)));
-    const odd = f(f(f(x1 * M2_0[k]!) + f(x3 * M2_1[k]!)) + f(f(x5 * M2_2[k]!) + f(x7 * M2_3[k]!)));
-    data[base + k] = even + odd;
-    data[base + 7 - k] = even - odd;
-  }
+  const x0a = f(x0 * A);
+  const x4a = f(x4 * A);
+  const x2c = f(x2 * C);
+  const x2f = f(x2 * F);
+  const x6c = f(x6 * C);
+  const x6f = f(x6 * F);
+  const even0 = f(f(x0a + x2c) + f(x4a + x6f));
+  const even1 = f(f(x0a + x2f) - f(x4a + x6c));
+  const even2 = f(f(x0a - x2f) - f(x4a - x6c));
+  const even3 = f(f(x0a - x2c) + f(x4a - x6f));
+  const odd0 = f(f(f(x1 * B) + f(x3 * D)) + f(f(x5 * E) + f(x7 * G)));
+  const odd1 = f(f(f(x1 * D) - f(x3 * G)) - f(f(x5 * B) + f(x7 * E)));
+  const odd2 = f(f(f(x1 * E) - f(x3 * B)) + f(f(x5 * G) + f(x7 * D)));
+  const odd3 = f(f(f(x1 * G) - f(x3 * E)) + f(f(x5 * D) - f(x7 * B)));
+  data[base] = even0 + odd0;
+  data[base + 7] = even0 - odd0;
+  data[base + 1] = even1 + odd1;
+  data[base + 6] = even1 - odd1;
+  data[base + 2] = even2 + odd2;
+  data[base + 5] = even2 - odd2;
+  data[base + 3] = even3 + odd3;
+  data[base + 4] = even3 - odd3;
 }
 
 /**
@@ -64,6 +74,10 @@ export function inverseDct8x8(data: Float32Array, zeroedRows: number): void {
       const value = f(data[column]! * A);
       for (let row = 0; row < 8; row++) data[row * 8 + column] = value;
     }
+    return;
+  }
+  if (zeroedRows === 0) {
+    inverseFull(data);
     return;
   }
   const rows = 8 - zeroedRows;
@@ -142,6 +156,78 @@ export function inverseDct8x8(data: Float32Array, zeroedRows: number): void {
       e1 = f(difference + fc);
       e2 = f(difference - fc);
     }
+
+    data[column] = e0 + o0;
+    data[8 + column] = e1 + o1;
+    data[16 + column] = e2 + o2;
+    data[24 + column] = e3 + o3;
+    data[32 + column] = e3 - o3;
+    data[40 + column] = e2 - o2;
+    data[48 + column] = e1 - o1;
+    data[56 + column] = e0 - o0;
+  }
+}
+
+/** `inverseDct8x8(data, 0)`: the same operations with every row present (the common case, no tests). */
+function inverseFull(data: Float32Array): void {
+  // The row pass, `inverseRow` written out here so that it is inlined.
+  for (let base = 0; base < 64; base += 8) {
+    const x0 = data[base]!;
+    const x1 = data[base + 1]!;
+    const x2 = data[base + 2]!;
+    const x3 = data[base + 3]!;
+    const x4 = data[base + 4]!;
+    const x5 = data[base + 5]!;
+    const x6 = data[base + 6]!;
+    const x7 = data[base + 7]!;
+    const x0a = f(x0 * A);
+    const x4a = f(x4 * A);
+    const x2c = f(x2 * C);
+    const x2f = f(x2 * F);
+    const x6c = f(x6 * C);
+    const x6f = f(x6 * F);
+    const even0 = f(f(x0a + x2c) + f(x4a + x6f));
+    const even1 = f(f(x0a + x2f) - f(x4a + x6c));
+    const even2 = f(f(x0a - x2f) - f(x4a - x6c));
+    const even3 = f(f(x0a - x2c) + f(x4a - x6f));
+    const odd0 = f(f(f(x1 * B) + f(x3 * D)) + f(f(x5 * E) + f(x7 * G)));
+    const odd1 = f(f(f(x1 * D) - f(x3 * G)) - f(f(x5 * B) + f(x7 * E)));
+    const odd2 = f(f(f(x1 * E) - f(x3 * B)) + f(f(x5 * G) + f(x7 * D)));
+    const odd3 = f(f(f(x1 * G) - f(x3 * E)) + f(f(x5 * D) - f(x7 * B)));
+    data[base] = even0 + odd0;
+    data[base + 7] = even0 - odd0;
+    data[base + 1] = even1 + odd1;
+    data[base + 6] = even1 - odd1;
+    data[base + 2] = even2 + odd2;
+    data[base + 5] = even2 - odd2;
+    data[base + 3] = even3 + odd3;
+    data[base + 4] = even3 - odd3;
+  }
+  for (let column = 0; column < 8; column++) {
+    const r0 = data[column]!;
+    const r1 = data[8 + column]!;
+    const r2 = data[16 + column]!;
+    const r3 = data[24 + column]!;
+    const r4 = data[32 + column]!;
+    const r5 = data[40 + column]!;
+    const r6 = data[48 + column]!;
+    const r7 = data[56 + column]!;
+
+    const o0 = f(f(f(r1 * B) + f(r3 * D)) + f(f(r5 * E) + f(r7 * G)));
+    const o1 = f(f(f(r1 * D) - f(f(r3 * G) + f(r5 * B))) - f(r7 * E));
+    const o2 = f(f(f(f(r1 * E) - f(r3 * B)) + f(r5 * G)) + f(r7 * D));
+    const o3 = f(f(f(r1 * G) + f(r5 * D)) - f(f(r3 * E) + f(r7 * B)));
+
+    const r0a = f(r0 * A);
+    const r4a = f(r4 * A);
+    const sum = f(r0a + r4a);
+    const difference = f(r0a - r4a);
+    const cf = f(f(r2 * C) + f(r6 * F));
+    const fc = f(f(r2 * F) - f(r6 * C));
+    const e0 = f(sum + cf);
+    const e3 = f(sum - cf);
+    const e1 = f(difference + fc);
+    const e2 = f(difference - fc);
 
     data[column] = e0 + o0;
     data[8 + column] = e1 + o1;

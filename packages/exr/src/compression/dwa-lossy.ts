@@ -35,27 +35,27 @@ export interface ValueCursor {
  * `floatToHalf` of @vfxkit/core, taking the float's bits (a test keeps the two equal): nearest half,
  * ties to even; NaNs stay quiet NaNs with their top payload bits; overflow gives infinity, as F16C's
  * `vcvtps2ph` and Imath's `half(float)` do. The DCT blocks are read through a Uint32Array view, so
- * the hot loop needs no float-to-bits round trip.
+ * the hot loop needs no float-to-bits round trip. Normal halves (the common case) take one add: the
+ * exponent is rebiased and 0xfff plus the lowest kept bit rounds to nearest even, a carry moving
+ * into the exponent (up to infinity) as it should.
  */
 export function floatBitsToHalf(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return mantissa === 0 ? sign | 0x7c00 : sign | 0x7e00 | (mantissa >>> 13);
-  const e = exponent - 112;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    const full = mantissa | 0x800000;
-    const shift = 14 - e;
-    const half = full >>> shift;
-    const remainder = full & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    return sign | (remainder > halfway || (remainder === halfway && (half & 1) === 1) ? half + 1 : half);
+  const magnitude = bits & 0x7fffffff;
+  if (magnitude >= 0x38800000) {
+    if (magnitude < 0x47800000) return sign | ((magnitude - 0x37fff001 + ((magnitude >>> 13) & 1)) >>> 13);
+    if (magnitude > 0x7f800000) return sign | 0x7e00 | ((magnitude >>> 13) & 0x3ff);
+    return sign | 0x7c00;
   }
-  const half = (e << 10) | (mantissa >>> 13);
-  const remainder = mantissa & 0x1fff;
-  return sign | (remainder > 0x1000 || (remainder === 0x1000 && (half & 1) === 1) ? half + 1 : half);
+  // Below the smallest normal half: a subnormal half or zero.
+  const e = (magnitude >>> 23) - 112;
+  if (e < -10) return sign;
+  const full = (magnitude & 0x7fffff) | 0x800000;
+  const shift = 14 - e;
+  const half = full >>> shift;
+  const remainder = full & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  return sign | (remainder > halfway || (remainder === halfway && (half & 1) === 1) ? half + 1 : half);
 }
 
 // Zeroed rows of the inverse DCT, from the zig-zag index of the last non-zero coefficient.
@@ -70,10 +70,17 @@ function zeroedRowsFor(lastNonZero: number): number {
   return 0;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
- * Decodes 1 or 3 LOSSY_DCT channels of `width` x `height` samples into `out`, reading AC values from
- * `ac` and DC values from `dc` (both advanced). `toLinear` maps nonlinear halves back to linear ones
- * (absent for pLinear single channels).
+ * Decodes 1 or 3 LOSSY_DCT channels of `width` x `height` samples into `out` (an Xdr buffer starting
+ * at an even byte offset), reading AC values from `ac` and DC values from `dc` (both advanced).
+ * `toLinear` maps nonlinear halves back to linear ones (absent for pLinear single channels).
+ *
+ * Per block: the AC values are unpacked straight into the row-major coefficient block; a channel
+ * with no AC value takes OpenEXR's DC-only shortcut (and a block where every channel does is
+ * converted once and filled); the rest go through the inverse DCT, the colour transform, float ->
+ * half and the table back to linear in one pass per output row, stored as 16-bit words.
  */
 export function decodeLossyDct(
   channels: readonly LossyChannel[],
@@ -94,13 +101,17 @@ export function decodeLossyDct(
     throw corruptChunk(method, `the DC data has ${dc.end - dc.position} values left, the channels need ${count * blocks}`);
   }
   const halfTable = halfDecodeTable();
-  const zigzag = new Uint16Array(64);
-  const dct = channels.map(() => new Float32Array(64));
+  const halfBits = new Uint32Array(halfTable.buffer, halfTable.byteOffset, halfTable.length);
+  const words = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
+  const swap = !LITTLE_ENDIAN;
+  const dct = [new Float32Array(64), new Float32Array(64), new Float32Array(64)];
   const dctBits = dct.map((data) => new Uint32Array(data.buffer));
-  const halves = channels.map(() => new Uint16Array(64));
+  const constant = [false, false, false];
+  const dcValues = dc.values;
   const dcStart = dc.position;
-  const constant = new Array<boolean>(count);
   const acValues = ac.values;
+  const acEnd = ac.end;
+  let position = ac.position;
 
   for (let blockY = 0; blockY < blocksY; blockY++) {
     const rowsInBlock = Math.min(8, height - blockY * 8);
@@ -108,84 +119,131 @@ export function decodeLossyDct(
       const columnsInBlock = Math.min(8, width - blockX * 8);
       let blockIsConstant = true;
       for (let c = 0; c < count; c++) {
-        // 1. DC and run-length decoded AC, in zig-zag order.
-        zigzag.fill(0);
-        zigzag[0] = dc.values[dcStart + c * blocks + blockY * blocksX + blockX]!;
-        let position = ac.position;
+        // 1. DC and run-length decoded AC, into row-major order.
+        const data = dct[c]!;
+        const dcValue = halfTable[dcValues[dcStart + c * blocks + blockY * blocksX + blockX]!]!;
+        if (position >= acEnd) throw corruptChunk(method, 'the AC data ends inside a block');
+        let value = acValues[position]!;
+        if (value === 0xff00) {
+          // 2a. No AC coefficient: every pixel gets the DC-only value.
+          position++;
+          data[0] = inverseDcOnly(dcValue);
+          constant[c] = true;
+          continue;
+        }
+        data[0] = dcValue;
+        for (let i = 1; i < 64; i++) data[i] = 0;
         let lastNonZero = 0;
+        // A block has at most 63 AC values: with that many left, no end check is needed.
+        const checked = acEnd - position < 63;
         for (let index = 1; index < 64; ) {
-          if (position >= ac.end) throw corruptChunk(method, 'the AC data ends inside a block');
-          const value = acValues[position++]!;
+          if (checked && position >= acEnd) throw corruptChunk(method, 'the AC data ends inside a block');
+          value = acValues[position++]!;
           if ((value & 0xff00) === 0xff00) {
             const run = value & 0xff;
             index += run === 0 ? 64 : run;
           } else {
             lastNonZero = index;
-            zigzag[index++] = value;
+            data[NATURAL_ORDER[index++]!] = halfTable[value]!;
           }
         }
-        ac.position = position;
-
-        // 2. Inverse DCT (or the DC-only shortcut).
-        const data = dct[c]!;
+        // 2b. Inverse DCT (or the DC-only shortcut).
         if (lastNonZero === 0) {
-          data[0] = inverseDcOnly(halfTable[zigzag[0]!]!);
+          data[0] = inverseDcOnly(dcValue);
           constant[c] = true;
         } else {
           blockIsConstant = false;
           constant[c] = false;
-          for (let i = 0; i < 64; i++) data[i] = halfTable[zigzag[ZIGZAG_INDEX[i]!]!]!;
           inverseDct8x8(data, zeroedRowsFor(lastNonZero));
         }
       }
+
+      if (blockIsConstant) {
+        // 3. Y'CbCr -> R'G'B' on one value, 4. one half per channel, filled over the block.
+        if (count === 3) inverseCsc709(dct[0]!, dct[1]!, dct[2]!, 1);
+        for (let c = 0; c < count; c++) {
+          const channel = channels[c]!;
+          let bits = floatBitsToHalf(dctBits[c]![0]!);
+          if (toLinear !== undefined) bits = toLinear[bits]!;
+          const rows = channel.rows;
+          if (channel.type === PixelType.FLOAT) {
+            const floatBits = halfBits[bits]!;
+            const low = swap ? byteSwap16(floatBits & 0xffff) : floatBits & 0xffff;
+            const high = swap ? byteSwap16(floatBits >>> 16) : floatBits >>> 16;
+            for (let row = 0; row < rowsInBlock; row++) {
+              let at = (rows[blockY * 8 + row]! >> 1) + blockX * 16;
+              for (let column = 0; column < columnsInBlock; column++) {
+                words[at++] = low;
+                words[at++] = high;
+              }
+            }
+          } else {
+            const word = swap ? byteSwap16(bits) : bits;
+            for (let row = 0; row < rowsInBlock; row++) {
+              const at = (rows[blockY * 8 + row]! >> 1) + blockX * 8;
+              words.fill(word, at, at + columnsInBlock);
+            }
+          }
+        }
+        continue;
+      }
+
       // A DC-only channel in a block that is not constant overall needs all 64 values.
-      if (!blockIsConstant) {
-        for (let c = 0; c < count; c++) if (constant[c]) dct[c]!.fill(dct[c]![0]!);
-      }
-
-      // 3. Y'CbCr -> R'G'B', 4. float -> half.
-      if (count === 3) inverseCsc709(dct[0]!, dct[1]!, dct[2]!, blockIsConstant ? 1 : 64);
-      for (let c = 0; c < count; c++) {
-        const bits = dctBits[c]!;
-        const block = halves[c]!;
-        if (blockIsConstant) block.fill(floatBitsToHalf(bits[0]!));
-        else for (let i = 0; i < 64; i++) block[i] = floatBitsToHalf(bits[i]!);
-      }
-
-      // 5. Nonlinear -> linear, into the lines of the chunk.
+      for (let c = 0; c < count; c++) if (constant[c]) dct[c]!.fill(dct[c]![0]!);
+      // 3. Y'CbCr -> R'G'B'.
+      if (count === 3) inverseCsc709(dct[0]!, dct[1]!, dct[2]!, 64);
+      // 4. float -> half -> linear, into the lines of the chunk.
       for (let c = 0; c < count; c++) {
         const channel = channels[c]!;
-        const block = halves[c]!;
+        const bits = dctBits[c]!;
+        const rows = channel.rows;
         const float = channel.type === PixelType.FLOAT;
         for (let row = 0; row < rowsInBlock; row++) {
-          const lineStart = channel.rows[blockY * 8 + row]!;
-          let at = lineStart + blockX * 8 * (float ? 4 : 2);
-          for (let column = 0; column < columnsInBlock; column++) {
-            let bits = block[row * 8 + column]!;
-            if (toLinear !== undefined) bits = toLinear[bits]!;
-            if (float) {
-              floatView[0] = halfTable[bits]!;
-              const floatBits = floatBitsView[0]!;
-              out[at++] = floatBits & 0xff;
-              out[at++] = (floatBits >>> 8) & 0xff;
-              out[at++] = (floatBits >>> 16) & 0xff;
-              out[at++] = floatBits >>> 24;
+          const source = row * 8;
+          if (float) {
+            let at = (rows[blockY * 8 + row]! >> 1) + blockX * 16;
+            for (let column = 0; column < columnsInBlock; column++) {
+              let half = floatBitsToHalf(bits[source + column]!);
+              if (toLinear !== undefined) half = toLinear[half]!;
+              const floatBits = halfBits[half]!;
+              words[at++] = swap ? byteSwap16(floatBits & 0xffff) : floatBits & 0xffff;
+              words[at++] = swap ? byteSwap16(floatBits >>> 16) : floatBits >>> 16;
+            }
+          } else {
+            let at = (rows[blockY * 8 + row]! >> 1) + blockX * 8;
+            if (toLinear !== undefined && !swap) {
+              for (let column = 0; column < columnsInBlock; column++) words[at++] = toLinear[floatBitsToHalf(bits[source + column]!)]!;
             } else {
-              out[at++] = bits & 0xff;
-              out[at++] = bits >>> 8;
+              for (let column = 0; column < columnsInBlock; column++) {
+                let half = floatBitsToHalf(bits[source + column]!);
+                if (toLinear !== undefined) half = toLinear[half]!;
+                words[at++] = swap ? byteSwap16(half) : half;
+              }
             }
           }
         }
       }
     }
   }
+  ac.position = position;
   dc.position = dcStart + count * blocks;
+}
+
+function byteSwap16(value: number): number {
+  return ((value & 0xff) << 8) | (value >>> 8);
 }
 
 const floatView = new Float32Array(1);
 const floatBitsView = new Uint32Array(floatView.buffer);
 
 const ZIGZAG_INDEX = Uint8Array.from(ZIGZAG);
+
+/** `NATURAL_ORDER[k]`: the row-major position of the coefficient at zig-zag position k. */
+const NATURAL_ORDER = (() => {
+  const order = new Uint8Array(64);
+  for (let i = 0; i < 64; i++) order[ZIGZAG_INDEX[i]!] = i;
+  return order;
+})();
 
 // ---------------------------------------------------------------------------------------------
 // Encoding

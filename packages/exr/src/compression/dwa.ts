@@ -188,12 +188,14 @@ function rleDecode(input: Uint8Array, outSize: number, method: string): Uint8Arr
     if (count < 0) {
       const length = -count;
       if (at + length > input.length || output + length > outSize) throw corruptChunk(method, 'the RLE data runs past its end');
-      out.set(input.subarray(at, at + length), output);
+      // Runs are at most 128 bytes: a plain loop beats making a subarray for set().
+      for (let i = 0; i < length; i++) out[output + i] = input[at + i]!;
       at += length;
       output += length;
     } else {
       if (at >= input.length || output + count + 1 > outSize) throw corruptChunk(method, 'the RLE data runs past its end');
-      out.fill(input[at++]!, output, output + count + 1);
+      const value = input[at++]!;
+      for (let i = 0; i <= count; i++) out[output + i] = value;
       output += count + 1;
     }
   }
@@ -276,6 +278,22 @@ function lineOffsets(info: ChunkInfo, channels: readonly ChannelGeometry[]): num
   return rows;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+let acBuffer = new Uint16Array(0);
+
+/**
+ * Room for `count` AC values, reused from chunk to chunk (decoding is synchronous and the values
+ * are only read while the chunk is decoded). Every value read is written first: the Huffman and
+ * zlib paths fill exactly `count` values and the cursor never reads past `count`.
+ */
+function acScratch(count: number): Uint16Array {
+  // Kept only up to 4 MiB (a DWAB chunk 8K pixels wide): larger chunks get their own array.
+  if (count > 1 << 21) return new Uint16Array(count);
+  if (acBuffer.length < count) acBuffer = new Uint16Array(Math.min(1 << 21, Math.max(count, acBuffer.length * 2)));
+  return acBuffer;
+}
+
 /** Decompresses one DWAA or DWAB chunk into its Xdr buffer. */
 export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext, method = 'dwaa'): Uint8Array {
   const channels = chunkGeometry(info);
@@ -342,7 +360,7 @@ export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: Code
   if (acCount > 0 && acCompression === AcCompression.STATIC_HUFFMAN && acCount > maxHuffmanValues(acCompressedSize)) {
     throw corruptChunk(method, `${acCompressedSize} bytes of Huffman data cannot hold ${acCount} AC values`);
   }
-  const ac: ValueCursor = { values: new Uint16Array(acCount), position: 0, end: acCount };
+  const ac: ValueCursor = { values: acScratch(acCount), position: 0, end: acCount };
   if (acCount > 0) {
     if (acCompressedSize === 0) throw corruptChunk(method, `the header declares ${acCount} AC values but no AC data`);
     if (acCompression === AcCompression.STATIC_HUFFMAN) {
@@ -383,6 +401,8 @@ export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: Code
   }
   let unknownAt = 0;
   let rleAt = 0;
+  // Little-endian 16-bit stores for HALF RLE channels where the platform matches the Xdr order.
+  const words = LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1) : undefined;
   channels.forEach((channel, c) => {
     if (done[c]) return;
     const { width, height, bytesPerSample } = channel;
@@ -393,10 +413,18 @@ export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: Code
     } else if (schemes[c] === Scheme.RLE) {
       // Byte planes: byte k of every sample of the channel, then byte k + 1, ...
       const plane = width * height;
+      const channelRows = rows[c]!;
       for (let line = 0; line < height; line++) {
-        let at = rows[c]![line]!;
-        for (let x = 0; x < width; x++) {
-          for (let k = 0; k < bytesPerSample; k++) out[at++] = rle[rleAt + k * plane + line * width + x]!;
+        let at = channelRows[line]!;
+        const source = rleAt + line * width;
+        if (bytesPerSample === 2 && words !== undefined) {
+          const word = at >> 1;
+          const high = source + plane;
+          for (let x = 0; x < width; x++) words[word + x] = rle[source + x]! | (rle[high + x]! << 8);
+        } else {
+          for (let x = 0; x < width; x++) {
+            for (let k = 0; k < bytesPerSample; k++) out[at++] = rle[source + k * plane + x]!;
+          }
         }
       }
       rleAt += plane * bytesPerSample;

@@ -16,7 +16,9 @@
  *
  * Codes are canonical: they follow from the lengths alone. Shorter codes have numerically higher
  * values, codes of one length increase with the symbol, and lengths go up to 58 bits. Decoding
- * resolves codes of up to 14 bits with one table lookup; longer codes are looked up per length
+ * resolves codes of up to 14 bits with one table lookup (two short codes at once where the stream
+ * is made mostly of them, as DWA's is, and a small first-level table for codes of up to 10 bits);
+ * longer codes are looked up per length
  * under their 14-bit prefix, with the results of OpenEXR's `hufDecode`. Every length and count is checked against the
  * bytes present and the output size: bad data throws `EXR_CORRUPT_CHUNK`, never reads out of bounds.
  */
@@ -125,8 +127,12 @@ export function huffmanDecode(
     throw corruptChunk(method, `the Huffman data declares ${nBits} bits but only ${length - HEADER_SIZE} bytes follow its header`);
   }
 
-  // 1. Code lengths, run-length packed.
-  const lengths = new Uint8Array(ENCODE_SIZE);
+  // 1. Code lengths, run-length packed (into a zeroed scratch table shared by every call).
+  const lengths = decodeScratch.lengths;
+  lengths.fill(0);
+  // The symbols that have a code, in increasing order.
+  const coded = decodeScratch.coded;
+  let codedCount = 0;
   const reader = new TableReader(packed, offset + HEADER_SIZE, end, method);
   for (let symbol = minSymbol; symbol <= maxSymbol; symbol++) {
     const codeLength = reader.read(6);
@@ -138,31 +144,52 @@ export function huffmanDecode(
       const run = codeLength - SHORT_ZEROCODE_RUN + 2;
       if (symbol + run > maxSymbol + 1) throw corruptChunk(method, 'a run of unused Huffman symbols goes past the last symbol');
       symbol += run - 1;
-    } else {
+    } else if (codeLength > 0) {
       lengths[symbol] = codeLength;
+      coded[codedCount++] = symbol;
     }
   }
   const dataStart = reader.offset;
   if (nBits > 8 * (end - dataStart)) {
     throw corruptChunk(method, `the Huffman data declares ${nBits} bits but only ${end - dataStart} bytes follow its code table`);
   }
-  const codes = new Uint32Array(ENCODE_SIZE);
-  canonicalCodes(lengths, codes);
+  // Canonical codes (`canonicalCodes` over the coded symbols only).
+  const codes = decodeScratch.codes;
+  const nextCode = new Float64Array(MAX_CODE_LENGTH + 1);
+  for (let k = 0; k < codedCount; k++) nextCode[lengths[coded[k]!]!]! += 1;
+  for (let length = MAX_CODE_LENGTH, code = 0; length > 0; length--) {
+    const next = Math.floor((code + nextCode[length]!) / 2);
+    nextCode[length] = code;
+    code = next;
+  }
+  for (let k = 0; k < codedCount; k++) {
+    const symbol = coded[k]!;
+    codes[symbol] = nextCode[lengths[symbol]!]!++;
+  }
 
   // 2. Decoding table: codes of up to 14 bits fill all the entries they prefix; longer codes are
   //    listed under their 14-bit prefix.
   // Short codes: (length << 24) | symbol for every 14-bit index the code prefixes; 0 for none.
-  const shortCodes = new Int32Array(DECODE_SIZE);
-  const longSymbols: (LongCodes | undefined)[] = new Array<LongCodes | undefined>(DECODE_SIZE);
-  for (let symbol = minSymbol; symbol <= maxSymbol; symbol++) {
+  const shortCodes = decodeScratch.shortCodes;
+  shortCodes.fill(0);
+  // Long codes by their 14-bit prefix.
+  const longSymbols = new Map<number, LongCodes>();
+  const hasLong = decodeScratch.hasLong;
+  hasLong.fill(0);
+  for (let k = 0; k < codedCount; k++) {
+    const symbol = coded[k]!;
     const codeLength = lengths[symbol]!;
-    if (codeLength === 0) continue;
     const code = codes[symbol]!;
-    if (code >= 2 ** codeLength) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
+    if (codeLength < 31 ? code >>> codeLength !== 0 : code >= 2 ** codeLength) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
     if (codeLength > DECODE_BITS) {
       const index = Math.floor(code / 2 ** (codeLength - DECODE_BITS));
       if (shortCodes[index] !== 0) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
-      const bucket: LongCodes = (longSymbols[index] ??= { symbols: [], lengths: [], longestUpTo: [], byCode: new Map<number, number>() });
+      let bucket = longSymbols.get(index);
+      if (bucket === undefined) {
+        bucket = { symbols: [], lengths: [], longestUpTo: [], byCode: new Map<number, number>() };
+        longSymbols.set(index, bucket);
+        hasLong[index] = 1;
+      }
       bucket.longestUpTo.push(Math.max(codeLength, bucket.longestUpTo[bucket.longestUpTo.length - 1] ?? 0));
       bucket.byCode.set(code * 64 + codeLength, bucket.symbols.length);
       bucket.symbols.push(symbol);
@@ -171,7 +198,7 @@ export function huffmanDecode(
       const first = code << (DECODE_BITS - codeLength);
       const entries = 1 << (DECODE_BITS - codeLength);
       for (let i = first; i < first + entries; i++) {
-        if (shortCodes[i] !== 0 || longSymbols[i] !== undefined) {
+        if (shortCodes[i] !== 0 || hasLong[i] !== 0) {
           throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
         }
         shortCodes[i] = (codeLength << 24) | symbol;
@@ -179,13 +206,60 @@ export function huffmanDecode(
     }
   }
 
-  for (const bucket of longSymbols) bucket?.lengths.sort((a, b) => a - b);
+  for (const bucket of longSymbols.values()) bucket.lengths.sort((a, b) => a - b);
+  // The first level: codes of up to FAST_BITS bits, by the first FAST_BITS bits (0: look further).
+  const fastCodes = decodeScratch.fastCodes;
+  for (let i = 0; i < FAST_SIZE; i++) {
+    const entry = shortCodes[i << (DECODE_BITS - FAST_BITS)]!;
+    fastCodes[i] = entry !== 0 && entry >>> 24 <= FAST_BITS ? entry : 0;
+  }
 
   // 3. The coded bits, copied with 4 zero bytes of padding so that peeks never leave the array.
   const data = new Uint8Array(dataBytes + 4);
   data.set(packed.subarray(dataStart, dataStart + dataBytes));
-  decodeBits(data, dataBytes, nBits, lengths, shortCodes, longSymbols, maxSymbol, out, outOffset, count, method);
+  // Pairs of codes whose lengths add up to PAIR_BITS or less (neither the run code), by their
+  // first PAIR_BITS bits: first length | total length << 4, and the two symbols.
+  const { pairInfo, pairSymbols } = decodeScratch;
+  const pairShift = DECODE_BITS - PAIR_BITS;
+  let pairs = 0;
+  for (let i = 0; i < PAIR_SIZE; i++) {
+    pairInfo[i] = 0;
+    const first = shortCodes[i << pairShift]!;
+    const firstLength = first >>> 24;
+    if (first === 0 || firstLength >= PAIR_BITS || (first & 0xffffff) === maxSymbol) continue;
+    const second = shortCodes[((i << firstLength) & (PAIR_SIZE - 1)) << pairShift]!;
+    const total = firstLength + (second >>> 24);
+    if (second === 0 || total > PAIR_BITS || (second & 0xffffff) === maxSymbol) continue;
+    pairInfo[i] = firstLength | (total << 4);
+    pairSymbols[i] = (first & 0xffff) | ((second & 0xffff) << 16);
+    pairs++;
+  }
+  // The share of table entries with a pair is the share of codes that start one: when pairs are
+  // rare (long codes, as PIZ has), checking for them costs more than they save.
+  const usePairs = pairs >= PAIR_SIZE / 4;
+
+  decodeBits(data, dataBytes, nBits, lengths, fastCodes, usePairs, pairInfo, pairSymbols, shortCodes, longSymbols, maxSymbol, out, outOffset, count, method);
 }
+
+/**
+ * Tables reused by every decode (decoding is synchronous; each call clears what it uses):
+ * code lengths and codes per symbol, the 14-bit table and a small first-level table of the
+ * codes of up to FAST_BITS bits, which stays in the L1 cache where most codes are found.
+ */
+const FAST_BITS = 10;
+const FAST_SIZE = 1 << FAST_BITS;
+const PAIR_BITS = 12;
+const PAIR_SIZE = 1 << PAIR_BITS;
+const decodeScratch = {
+  lengths: new Uint8Array(ENCODE_SIZE),
+  codes: new Uint32Array(ENCODE_SIZE),
+  shortCodes: new Int32Array(DECODE_SIZE),
+  fastCodes: new Int32Array(FAST_SIZE),
+  hasLong: new Uint8Array(DECODE_SIZE),
+  pairInfo: new Uint8Array(PAIR_SIZE),
+  pairSymbols: new Uint32Array(PAIR_SIZE),
+  coded: new Int32Array(ENCODE_SIZE),
+};
 
 /** The `count` (<= 25) bits of `data` starting at bit `position`, MSB first. */
 function peekBits(data: Uint8Array, position: number, count: number): number {
@@ -225,9 +299,10 @@ function codeValue(data: Uint8Array, position: number, codeLength: number): numb
 }
 
 /**
- * The decoding loop of OpenEXR's `hufDecode`, kept step for step so that it accepts and rejects the
- * same streams: bytes are taken one at a time while at least 14 bits are buffered, then the last
- * byte's padding is dropped and the remaining short codes are decoded. The `buffered` bits are
+ * The decoding loop of OpenEXR's `hufDecode`, with the same results so that it accepts and rejects
+ * the same streams: a code is decoded in the main loop while at least 14 bits (padding included)
+ * start at it, then the last byte's padding is dropped and the remaining short codes are decoded.
+ * Bytes come in ahead of need (up to 32 bits), which changes no result. The `buffered` bits are
  * `data` bits `[bytesRead * 8 - buffered, bytesRead * 8)`; `recent` holds the last 4 bytes read, so
  * lookups come from it while at most 32 bits are buffered (only a long-code search buffers more).
  */
@@ -236,8 +311,12 @@ function decodeBits(
   dataBytes: number,
   nBits: number,
   lengths: Uint8Array,
+  fastCodes: Int32Array,
+  usePairs: boolean,
+  pairInfo: Uint8Array,
+  pairSymbols: Uint32Array,
   shortCodes: Int32Array,
-  longSymbols: (LongCodes | undefined)[],
+  longSymbols: ReadonlyMap<number, LongCodes>,
   runSymbol: number,
   out: Uint16Array,
   outOffset: number,
@@ -251,18 +330,36 @@ function decodeBits(
   const outEnd = outOffset + count;
   const fail = (what: string): VfxError => corruptChunk(method, `Huffman data: ${what}`);
 
-  while (bytesRead < dataBytes) {
-    recent = (recent << 8) | data[bytesRead++]!;
-    buffered += 8;
-    while (buffered >= DECODE_BITS) {
+  for (;;) {
+    // Whole bytes in while they fit in `recent`: a code at bit p is decoded here exactly when
+    // OpenEXR's loop would, that is when 14 bits of data (padding included) start at p.
+    while (buffered <= 24 && bytesRead < dataBytes) {
+      recent = (recent << 8) | data[bytesRead++]!;
+      buffered += 8;
+    }
+    if (buffered < DECODE_BITS) break;
+    {
       const index = buffered <= 32 ? (recent >>> (buffered - DECODE_BITS)) & (DECODE_SIZE - 1) : peekBits(data, bytesRead * 8 - buffered, DECODE_BITS);
-      const short = shortCodes[index]!;
+      // Two short codes at once; the second is one the loop would decode too (14 bits follow it:
+      // more bytes are left, so at least 25 - 11 bits follow, or they are buffered).
+      const pairIndex = index >>> (DECODE_BITS - PAIR_BITS);
+      const pair = usePairs ? pairInfo[pairIndex]! : 0;
+      if (pair !== 0 && outPosition + 2 <= outEnd && (bytesRead < dataBytes || buffered - (pair & 15) >= DECODE_BITS)) {
+        const symbols = pairSymbols[pairIndex]!;
+        out[outPosition] = symbols & 0xffff;
+        out[outPosition + 1] = symbols >>> 16;
+        outPosition += 2;
+        buffered -= pair >>> 4;
+        continue;
+      }
+      const fast = fastCodes[index >>> (DECODE_BITS - FAST_BITS)]!;
+      const short = fast !== 0 ? fast : shortCodes[index]!;
       let symbol: number;
       if (short !== 0) {
         buffered -= short >>> 24;
         symbol = short & 0xffffff;
       } else {
-        const bucket = longSymbols[index];
+        const bucket = longSymbols.get(index);
         if (bucket === undefined) throw fail('a code that is in no table');
         // The first symbol (in symbol order) whose code matches, among the lengths the rest of the data can hold.
         const available = buffered + (dataBytes - bytesRead) * 8;

@@ -56,23 +56,34 @@ function planesToXdr(planes: Uint16Array, lut: Uint16Array, info: ChunkInfo, cha
     nextLine.push(start);
     start += (channel.width * channel.height * channel.bytesPerSample) >> 1;
   }
+  // 16-bit stores where the platform is little-endian (the Xdr order), bytes otherwise.
+  const words = LITTLE_ENDIAN && (out.byteOffset & 1) === 0 ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1) : undefined;
   let output = 0;
   for (let line = 0; line < info.height; line++) {
     const y = info.yMin + line;
     for (let c = 0; c < channels.length; c++) {
       const channel = channels[c]!;
       if (channel.height === 0 || !hasSampleLine(y, channel.ySampling)) continue;
-      const words = (channel.width * channel.bytesPerSample) >> 1;
+      const count = (channel.width * channel.bytesPerSample) >> 1;
       let input = nextLine[c]!;
-      for (let i = 0; i < words; i++) {
-        const value = lut[planes[input++]!]!;
-        out[output++] = value & 0xff;
-        out[output++] = value >>> 8;
+      if (words !== undefined) {
+        for (let i = 0; i < count; i++) words[output + i] = lut[planes[input + i]!]!;
+        input += count;
+        output += count;
+      } else {
+        for (let i = 0; i < count; i++) {
+          const value = lut[planes[input++]!]!;
+          out[2 * output] = value & 0xff;
+          out[2 * output + 1] = value >>> 8;
+          output++;
+        }
       }
       nextLine[c] = input;
     }
   }
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Runs the wavelet (forward or inverse) over every channel plane, each 16-bit word separately. */
 function transformPlanes(planes: Uint16Array, channels: readonly ChannelGeometry[], maxValue: number, inverse: boolean): void {
@@ -115,9 +126,11 @@ export function pizDecompress(packed: Uint8Array, info: ChunkInfo): Uint8Array {
 
   // 2. The reverse lookup table: index -> value.
   const lut = new Uint16Array(USHORT_RANGE);
-  let used = 0;
-  for (let value = 0; value < USHORT_RANGE; value++) {
-    if (value === 0 || (bitmap[value >> 3]! & (1 << (value & 7))) !== 0) lut[used++] = value;
+  let used = 1; // lut[0] = 0: zero is always in the table
+  for (let byte = 0; byte < BITMAP_SIZE; byte++) {
+    const bits = bitmap[byte]!;
+    if (bits === 0) continue;
+    for (let bit = byte === 0 ? 1 : 0; bit < 8; bit++) if ((bits & (1 << bit)) !== 0) lut[used++] = (byte << 3) | bit;
   }
   const maxValue = used - 1;
 
