@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { halfToFloat } from '@vfxkit/core';
 import { readExr } from '@vfxkit/exr';
 import { readImage, readImageInfo, toInterleaved } from '@vfxkit/image';
-import { realFixtures, repoRoot, runVfx, spawnVfxSync, tempDir } from './helpers.js';
+import { bundledFixtures, realFixtures, repoRoot, runVfx, spawnVfxSync, tempDir } from './helpers.js';
 
 const real = realFixtures();
 const noReal = real === undefined ? 'real fixtures not found (../shared/fixtures-real or VFX_REAL_FIXTURES)' : false;
@@ -214,7 +214,9 @@ describe('vfx img convert', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(readdirSync(out).sort(), ['beauty.1001.jpg', 'beauty.1002.jpg']);
     const tree = join(dir, 'tree');
-    const recursive = await runVfx(['img', 'convert', 'fixtures', '-r', '--ext', '.png', '-o', tree, '--format', 'webp', '--dry-run']);
+    const fixtures = bundledFixtures(); // without fixtures/out/ from `npm run fixtures`
+    const recursive = await runVfx(['img', 'convert', 'fixtures', '-r', '--ext', '.png', '-o', tree, '--format', 'webp', '--dry-run'], { cwd: fixtures.cwd });
+    fixtures.cleanup();
     assert.match(recursive.stdout, /renders\/beauty_v002\.1003\.png -> .*tree\/renders\/beauty_v002\.1003\.webp/);
     assert.match(recursive.stdout, /\(dry run: 8 files, nothing written\)/);
   });

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { range, runVfx, tempDir, writeFrames } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { bundledFixtures, range, runVfx, tempDir, writeFrames } from './helpers.js';
 
 describe('vfx inspect', () => {
+  // The committed fixtures alone (not what `npm run fixtures` renders into fixtures/out/).
+  let fixtures: { cwd: string; cleanup: () => void };
+  before(() => (fixtures = bundledFixtures()));
+  after(() => fixtures.cleanup());
+
   it('summarises the bundled fixtures by type, with gaps, sizes and image headers (the README example)', async () => {
-    const result = await runVfx(['inspect', 'fixtures']);
+    const result = await runVfx(['inspect', 'fixtures'], { cwd: fixtures.cwd });
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.match(lines[0]!, /^fixtures {2}19 files: 3 sequences, 2 single files, /);
@@ -20,7 +25,7 @@ describe('vfx inspect', () => {
   });
 
   it('prints the documented JSON items', async () => {
-    const result = await runVfx(['inspect', '--json', 'fixtures']);
+    const result = await runVfx(['inspect', '--json', 'fixtures'], { cwd: fixtures.cwd });
     assert.equal(result.code, 0, result.stderr);
     const items = JSON.parse(result.stdout) as Record<string, unknown>[];
     assert.equal(items.length, 5);

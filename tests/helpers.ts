@@ -3,7 +3,7 @@
  * trees of frames, and find the real-world fixtures.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,16 @@ export function spawnVfx(args: string[], options: { cwd?: string } = {}): Return
 export function tempDir(prefix = 'vfx-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of the committed sample files as `<cwd>/fixtures`, without what `npm run fixtures` renders
+ * into fixtures/out/ (ignored by git): tests that walk the whole fixtures tree run with this cwd.
+ */
+export function bundledFixtures(): { cwd: string; cleanup: () => void } {
+  const { dir, cleanup } = tempDir('vfx-fixtures-');
+  cpSync(fixturesDir, join(dir, 'fixtures'), { recursive: true, filter: (source) => source !== join(fixturesDir, 'out') });
+  return { cwd: dir, cleanup };
 }
 
 /** Writes frames `name(frame)` into `dir` with content `content(frame)` (default `frame N\n`). */

@@ -3,7 +3,7 @@
  * `vfx seq check`, `vfx scan` and `vfx inspect`. Built on the core's streaming scan (one directory at
  * a time, never the whole tree in memory) and the core's sequence detection.
  */
-import { relative, isAbsolute, sep } from 'node:path';
+import { relative, isAbsolute, resolve, sep } from 'node:path';
 import { groupFileNames, type FileSequence, type PadStyle, type VfxError } from '@vfxkit/core';
 import { scanTree, type ScanFile } from '@vfxkit/core/node';
 
@@ -106,7 +106,10 @@ export async function* listPaths(
   options: ListOptions,
   onError: (error: VfxError) => void,
 ): AsyncGenerator<{ dir: string; items: ListedItem[] }> {
-  for await (const entry of scanTree(paths, {
+  // Relative paths are the caller's, relative to options.cwd; that is the process's own directory for
+  // the CLI, but not for a pipeline hook calling `main` in-process with another cwd.
+  const roots = resolve(options.cwd) === process.cwd() ? paths : paths.map((path) => resolve(options.cwd, path));
+  for await (const entry of scanTree(roots, {
     recursive: options.recursive ?? false,
     ...(options.extensions && options.extensions.length > 0 ? { extensions: options.extensions } : {}),
     ignoreHidden: !(options.includeHidden ?? false),
