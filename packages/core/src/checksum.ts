@@ -8,8 +8,13 @@ import { ErrorCode, VfxError } from './errors.js';
 
 /** Adler-32 of `bytes` (RFC 1950 section 8.2). */
 export function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
+  return adler32Update(1, bytes);
+}
+
+/** Adler-32 continued over `bytes` from a previous value (`1` to start): for streams inflated in pieces. */
+export function adler32Update(adler: number, bytes: Uint8Array): number {
+  let a = adler & 0xffff;
+  let b = adler >>> 16;
   const MOD = 65521;
   // 5552 is the largest n with 255n(n+1)/2 + (n+1)(MOD-1) < 2^53-safe sums: reduce that often.
   for (let start = 0; start < bytes.length; start += 5552) {

@@ -6,7 +6,7 @@
  * fits).
  */
 import { gunzipSync, gzipSync, Unzlib, unzlibSync, Zlib, zlibSync } from 'fflate';
-import { VfxError, verifyGzipChecksum, verifyZlibChecksum } from '@vfxkit/core';
+import { adler32Update, VfxError, verifyGzipChecksum, verifyZlibChecksum } from '@vfxkit/core';
 import { partError, PartErrorCode } from '../errors.js';
 
 export interface ZlibCodec {
@@ -41,24 +41,6 @@ export interface ZlibCodec {
 /** Compressed bytes handed to the streaming inflater at a time: each push yields at most
  *  `MAX_DEFLATE_RATIO` times this (66 MB), typically a few hundred KiB. */
 const STREAM_SLICE = 1 << 16;
-
-/** Adler-32 (RFC 1950 section 8.2) continued over `bytes` from `adler` (1 to start). */
-export function adler32Update(adler: number, bytes: Uint8Array): number {
-  let a = adler & 0xffff;
-  let b = adler >>> 16;
-  const MOD = 65521;
-  // 5552: the largest run before the sums must be reduced to stay exact.
-  for (let start = 0; start < bytes.length; start += 5552) {
-    const end = Math.min(bytes.length, start + 5552);
-    for (let i = start; i < end; i++) {
-      a += bytes[i]!;
-      b += a;
-    }
-    a %= MOD;
-    b %= MOD;
-  }
-  return ((b << 16) | a) >>> 0;
-}
 
 /** fflate's streaming inflater behind `inflateChunks`, with the Adler-32 checked at the end. */
 function fflateInflateChunks(data: Uint8Array, onChunk: (chunk: Uint8Array) => void): void {
