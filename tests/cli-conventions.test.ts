@@ -3,18 +3,30 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureContext, ProgressReporter } from '@vfxkit/tool-common';
+import { commandNames, commandsToLoad } from '@vfxkit/vfx';
 import { repoRoot, runVfx, spawnVfxSync } from './helpers.js';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'tools/vfx/package.json'), 'utf8')) as { version: string }).version;
 
 describe('vfx conventions', () => {
+  it('loads only the tool a command names, every tool for help or an unknown command, none for --version', async () => {
+    assert.deepEqual(commandsToLoad(['seq', 'ls', '-r', 'renders/']), ['seq']);
+    assert.deepEqual(commandsToLoad(['--json', 'exr', 'info', 'a.exr']), ['exr']);
+    assert.deepEqual(commandsToLoad(['help', 'abc']), ['abc']);
+    assert.deepEqual(commandsToLoad(['--version']), []);
+    assert.deepEqual(commandsToLoad(['--help']), [...commandNames]);
+    assert.deepEqual(commandsToLoad(['sqe', 'ls']), [...commandNames]);
+    const typo = await runVfx(['sqe', 'ls']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /seq/);
+  });
   it('prints its version and help with every tool and examples', async () => {
     const v = await runVfx(['--version']);
     assert.equal(v.code, 0);
     assert.equal(v.stdout.trim(), version);
     const help = await runVfx(['--help']);
     assert.equal(help.code, 0);
-    for (const tool of ['inspect', 'seq', 'scan']) assert.match(help.stdout, new RegExp(`^  ${tool} `, 'm'));
+    for (const tool of commandNames) assert.match(help.stdout, new RegExp(`^  ${tool} `, 'm'));
     assert.match(help.stdout, /Exit codes: 0 done, 1 some work failed/);
     for (const leaf of [['inspect'], ['scan'], ['seq', 'ls'], ['seq', 'check'], ['seq', 'copy'], ['seq', 'move'], ['seq', 'renumber'], ['seq', 'recover']]) {
       const result = await runVfx([...leaf, '--help']);

@@ -1,0 +1,507 @@
+/**
+ * The viewer app (viewers/) in a real browser: headless Chromium (playwright-core, SwiftShader
+ * WebGL) on pages served by `startViewServer`, with fixtures written by our own writers and real
+ * files from ../shared/fixtures-real. Every viewer is checked by its pixels: the EXR probe and the
+ * canvas colour under an exposure change, particles drawn where `project` puts them, a volume
+ * inside its projected bounding box and nothing outside, an Alembic mesh moving with the timeline,
+ * the A/B wipe, drag-and-drop and the message shown for a file that cannot be read. Screenshots go
+ * to tests/out/.
+ *
+ * Skips with a printed reason when Chromium or the built app (npm run build -w @vfxkit/viewers)
+ * is missing.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { writeExr } from '@vfxkit/exr';
+import { createParticleSet, writeParticles } from '@vfxkit/particles';
+import { findChromium, launchBrowser, startViewServer, type Browser, type Page } from '@vfxkit/tool-view';
+import { realFixtures, repoRoot, tempDir } from './helpers.js';
+import type { VfxViewApi, ViewInfo, ViewOptions } from '../viewers/src/contract.js';
+
+// What the page functions below use (they run in the browser; this program has no DOM library).
+declare const window: { vfxView: VfxViewApi };
+declare const document: {
+  documentElement: { dataset: Record<string, string | undefined> };
+  querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null;
+};
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
+
+const viewerDir = join(repoRoot, 'viewers', 'dist');
+const outDir = join(repoRoot, 'tests', 'out');
+const chromium = findChromium();
+const built = existsSync(join(viewerDir, 'index.html'));
+const skip = chromium === null ? 'no Chromium (install chromium or set VFX_CHROMIUM)' : !built ? 'viewers/dist is not built (npm run build -w @vfxkit/viewers)' : false;
+if (skip !== false) console.log(`# skipping the browser tests: ${skip}`);
+
+const WIDTH = 960;
+const HEIGHT = 540;
+/** The 3D viewers' background (0x16171a). */
+const BACKGROUND = [0x16, 0x17, 0x1a];
+
+// Fixtures ------------------------------------------------------------------------------------
+
+/** A 64x32 half RGBA image: left half (0.2, 0.1, 0.05), right half (0.05, 0.1, 0.2), pixel
+ *  (10, 5) = (0.25, 0.5, 0.75), and an AOV layer diffuse.* = (0.3, 0.6, 0.9). */
+function knownExr(): Uint8Array {
+  const w = 64;
+  const h = 32;
+  const plane = (left: number, right: number, special: number): Float32Array => {
+    const data = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = x < w / 2 ? left : right;
+    data[5 * w + 10] = special;
+    return data;
+  };
+  const constant = (v: number): Float32Array => new Float32Array(w * h).fill(v);
+  return writeExr({
+    width: w,
+    height: h,
+    compression: 'zip',
+    channels: [
+      { name: 'A', type: 'half', data: constant(1) },
+      { name: 'B', type: 'half', data: plane(0.05, 0.2, 0.75) },
+      { name: 'G', type: 'half', data: plane(0.1, 0.1, 0.5) },
+      { name: 'R', type: 'half', data: plane(0.2, 0.05, 0.25) },
+      { name: 'diffuse.B', type: 'half', data: constant(0.9) },
+      { name: 'diffuse.G', type: 'half', data: constant(0.6) },
+      { name: 'diffuse.R', type: 'half', data: constant(0.3) },
+    ],
+  });
+}
+
+function flatExr(value: number, w = 32, h = 32): Uint8Array {
+  const data = new Float32Array(w * h).fill(value);
+  return writeExr({ width: w, height: h, channels: ['B', 'G', 'R'].map((name) => ({ name, type: 'half' as const, data })) });
+}
+
+/** Two parts: `beauty` (RGB 0.5) and `depth` (Z float 7.5). */
+function twoPartExr(): Uint8Array {
+  const n = 16 * 16;
+  return writeExr([
+    { name: 'beauty', width: 16, height: 16, channels: ['B', 'G', 'R'].map((name) => ({ name, type: 'half' as const, data: new Float32Array(n).fill(0.5) })) },
+    { name: 'depth', width: 16, height: 16, channels: [{ name: 'Z', type: 'float', data: new Float32Array(n).fill(7.5) }] },
+  ]);
+}
+
+/** Five points at known positions, coloured. */
+const POINTS: [number, number, number][] = [
+  [0, 0, 0],
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+  [1, 1, 1],
+];
+function particleFile(shift = 0): Uint8Array {
+  const P = new Float32Array(POINTS.flatMap(([x, y, z]) => [x + shift, y, z]));
+  const Cd = new Float32Array([1, 0.2, 0.2, 0.2, 1, 0.2, 0.2, 0.2, 1, 1, 1, 0.2, 1, 1, 1]);
+  const set = createParticleSet(POINTS.length, [
+    { name: 'P', type: 'vector', width: 3, data: P },
+    { name: 'Cd', type: 'vector', width: 3, data: Cd },
+    { name: 'id', type: 'int', width: 1, data: new Int32Array([0, 1, 2, 3, 4]) },
+  ]);
+  return writeParticles(set, 'pda');
+}
+
+// Page helpers --------------------------------------------------------------------------------
+
+async function screenshot(page: Page, name: string): Promise<{ width: number; height: number; channels: number; data: Buffer }> {
+  const png = await page.locator('#vfx-canvas').screenshot();
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, `view-${name}.png`), png);
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels, data };
+}
+
+function pixel(shot: { width: number; channels: number; data: Buffer }, x: number, y: number): number[] {
+  const i = (Math.round(y) * shot.width + Math.round(x)) * shot.channels;
+  return [shot.data[i]!, shot.data[i + 1]!, shot.data[i + 2]!];
+}
+
+function isBackground(rgb: number[], tolerance = 6): boolean {
+  return rgb.every((v, i) => Math.abs(v - BACKGROUND[i]!) <= tolerance);
+}
+
+async function open(page: Page, url: string, query = ''): Promise<ViewInfo> {
+  await page.goto(`${url}${query}`);
+  return page.evaluate(() => window.vfxView.whenReady());
+}
+
+function set(page: Page, options: Partial<ViewOptions>): Promise<ViewInfo> {
+  return page.evaluate((o) => window.vfxView.set(o), options);
+}
+
+// Tests ---------------------------------------------------------------------------------------
+
+describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
+  const temp = tempDir('vfx-view-app-');
+  let browser: Browser;
+  let page: Page;
+  const servers: { close(): Promise<void> }[] = [];
+
+  const serve = async (paths: string[]): Promise<string> => {
+    const server = await startViewServer({ paths, cwd: temp.dir, viewerDir });
+    servers.push(server);
+    return server.url;
+  };
+
+  before(async () => {
+    writeFileSync(join(temp.dir, 'known.exr'), knownExr());
+    writeFileSync(join(temp.dir, 'grey20.exr'), flatExr(0.2));
+    writeFileSync(join(temp.dir, 'grey80.exr'), flatExr(0.8));
+    writeFileSync(join(temp.dir, 'parts.exr'), twoPartExr());
+    for (let f = 1001; f <= 1005; f++) writeFileSync(join(temp.dir, `seq.${f}.exr`), flatExr((f - 1000) / 10, 48, 27));
+    writeFileSync(join(temp.dir, 'points.pda'), particleFile());
+    for (let f = 1; f <= 3; f++) writeFileSync(join(temp.dir, `drift.${String(f).padStart(4, '0')}.pda`), particleFile(f - 1));
+    await sharp({ create: { width: 16, height: 8, channels: 3, background: { r: 200, g: 100, b: 50 } } }).png().toFile(join(temp.dir, 'plate.png'));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10, g: 20, b: 30 } } }).tiff().toFile(join(temp.dir, 'scan.tif'));
+    const truncated = knownExr();
+    writeFileSync(join(temp.dir, 'broken.exr'), truncated.subarray(0, Math.floor(truncated.length * 0.6)));
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const server of servers) await server.close();
+    temp.cleanup();
+  });
+
+  it('EXR: the probe reads the known pixel, exposure +1 stop doubles the linear canvas value, layers and snapshot mode', async () => {
+    const url = await serve(['known.exr']);
+    const info = await open(page, url, '?snapshot=1&display=linear');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'exr');
+    assert.equal(info.name, 'known.exr');
+    assert.equal(info.summary.resolution, '64x32');
+    // Snapshot mode fits the 64x32 image in 960x540: 15 CSS px per image pixel, centred.
+    const scale = Math.min(WIDTH / 64, HEIGHT / 32);
+    const x0 = (WIDTH - 64 * scale) / 2;
+    const y0 = (HEIGHT - 32 * scale) / 2;
+    const centre = (px: number, py: number): [number, number] => [x0 + (px + 0.5) * scale, y0 + (py + 0.5) * scale];
+    const probe = await page.evaluate(([x, y]) => window.vfxView.probe(x, y), centre(10, 5));
+    assert.ok(probe !== null, 'the probe finds pixel (10, 5)');
+    assert.deepEqual(probe.pixel, [10, 5]);
+    assert.equal(probe.values.R, 0.25);
+    assert.equal(probe.values.G, 0.5);
+    assert.equal(probe.values.B, 0.75);
+    assert.equal(probe.values.A, 1);
+    assert.ok(Math.abs(probe.values['diffuse.G']! - 0.6) < 1e-3, `diffuse.G ${probe.values['diffuse.G']}`);
+
+    const before = await screenshot(page, 'exr-linear');
+    const [lx, ly] = centre(8, 20);
+    const left = pixel(before, lx, ly);
+    // Linear display: value * 255.
+    assert.ok(Math.abs(left[0]! - 0.2 * 255) <= 2, `R ${left[0]} for 0.2`);
+    assert.ok(Math.abs(left[1]! - 0.1 * 255) <= 2, `G ${left[1]} for 0.1`);
+    await set(page, { exposure: 1 });
+    const brighter = pixel(await screenshot(page, 'exr-linear-plus1'), lx, ly);
+    for (let c = 0; c < 3; c++) {
+      const ratio = brighter[c]! / left[c]!;
+      assert.ok(Math.abs(ratio - 2) < 0.1, `channel ${c}: ${left[c]} -> ${brighter[c]} (ratio ${ratio})`);
+    }
+    // sRGB display: 0.2 encodes to 124/255; one stop up 0.4 to 170/255.
+    await set(page, { exposure: 0, display: 'srgb' });
+    const srgb = pixel(await screenshot(page, 'exr-srgb'), lx, ly);
+    assert.ok(Math.abs(srgb[0]! - 124) <= 2, `sRGB R ${srgb[0]}`);
+    await set(page, { layer: 'diffuse', display: 'linear' });
+    const diffuse = pixel(await screenshot(page, 'exr-diffuse'), lx, ly);
+    assert.ok(Math.abs(diffuse[0]! - 0.3 * 255) <= 2 && Math.abs(diffuse[2]! - 0.9 * 255) <= 2, `diffuse ${diffuse}`);
+    await set(page, { layer: '', channel: 'g' });
+    const green = pixel(await screenshot(page, 'exr-green'), lx, ly);
+    assert.ok(green.every((v) => Math.abs(v - 0.1 * 255) <= 2), `G as grey ${green}`);
+    // No UI chrome in snapshot mode.
+    assert.equal(await page.locator('.panel').isVisible(), false);
+  });
+
+  it('EXR: the UI shows the file, what was read and a pixel probe', async () => {
+    const url = await serve(['known.exr']);
+    await open(page, url);
+    assert.equal(await page.locator('.file-name').textContent(), 'known.exr');
+    assert.match((await page.locator('.file-read').textContent()) ?? '', /64x32.*7 channels/);
+    assert.equal(await page.locator('.panel').isVisible(), true);
+    const box = (await page.locator('#vfx-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    assert.match((await page.locator('.probe-readout').textContent()) ?? '', /^\d+, \d+ .*R /);
+    await screenshot(page, 'exr-ui');
+    // Wheel zoom keeps the pixel under the cursor; a drag pans.
+    const cx = box.width / 2;
+    const cy = box.height / 2;
+    const at = (x: number, y: number): Promise<[number, number] | undefined> => page.evaluate(([px, py]) => window.vfxView.probe(px, py)?.pixel, [x, y] as [number, number]);
+    const centreBefore = await at(cx, cy);
+    const rightBefore = await at(cx + 120, cy);
+    await page.mouse.wheel(0, -600);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    assert.deepEqual(await at(cx, cy), centreBefore, 'the pixel under the cursor stays');
+    const rightAfter = await at(cx + 120, cy);
+    assert.ok(rightBefore !== undefined && rightAfter !== undefined && rightAfter[0] - centreBefore![0] < rightBefore[0] - centreBefore![0], `zoomed in: ${rightBefore} -> ${rightAfter}`);
+    await page.mouse.down();
+    await page.mouse.move(box.x + cx + 200, box.y + cy, { steps: 4 });
+    await page.mouse.up();
+    const panned = await at(cx + 200, cy);
+    assert.deepEqual(panned, centreBefore, `after a 200 px drag the pixel follows the cursor: ${panned}`);
+    await page.screenshot({ path: join(outDir, 'view-exr-ui-page.png') });
+  });
+
+  it('EXR: a second part of a multi-part file', async () => {
+    const url = await serve(['parts.exr']);
+    const info = await open(page, url, '?snapshot=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.summary.parts, 2);
+    const depth = await set(page, { part: 1 });
+    assert.equal(depth.summary.part, 1);
+    assert.equal(depth.summary.partName, 'depth');
+    const probe = await page.evaluate(() => window.vfxView.probe(480, 270));
+    assert.deepEqual(probe?.values, { Z: 7.5 });
+  });
+
+  it('EXR sequence: frames, scrub, flipbook playback with a cache', async () => {
+    const url = await serve(['seq.#.exr']);
+    const info = await open(page, url, '?frame=1003');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.deepEqual(info.frames, [1001, 1002, 1003, 1004, 1005]);
+    assert.equal(info.frame, 1003);
+    const r = async (): Promise<number | undefined> => (await page.evaluate(() => window.vfxView.probe(400, 270)))?.values.R;
+    const r1003 = await r();
+    assert.ok(Math.abs(r1003! - 0.3) < 1e-3, `R of frame 1003: ${r1003}`);
+    assert.equal((await page.locator('.frame-label').textContent())?.trim(), '1003');
+    const next = await set(page, { frame: 1005 });
+    assert.equal(next.frame, 1005);
+    const r1005 = await r();
+    assert.ok(Math.abs(r1005! - 0.5) < 1e-3, `R of frame 1005: ${r1005}`);
+    const shownBefore = (await page.evaluate(() => window.vfxView.stats())).framesShown;
+    await page.evaluate(() => window.vfxView.play(30));
+    await page.waitForFunction((n) => window.vfxView.stats().framesShown >= n + 8, shownBefore, { timeout: 30_000 });
+    await page.evaluate(() => window.vfxView.pause());
+    const stats = await page.evaluate(() => window.vfxView.stats());
+    assert.equal(stats.cachedFrames, 5);
+    await page.screenshot({ path: join(outDir, 'view-sequence-page.png') });
+  });
+
+  it('A/B wipe: A left of the split, B right of it, and the split moves', async () => {
+    const url = await serve(['grey20.exr', 'grey80.exr']);
+    const info = await open(page, url, '?snapshot=1&display=linear&compare=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    const shot = await screenshot(page, 'wipe-half');
+    const y = HEIGHT / 2;
+    assert.ok(Math.abs(pixel(shot, WIDTH * 0.4, y)[0]! - 51) <= 2, `A at 40% ${pixel(shot, WIDTH * 0.4, y)}`);
+    assert.ok(Math.abs(pixel(shot, WIDTH * 0.6, y)[0]! - 204) <= 2, `B at 60% ${pixel(shot, WIDTH * 0.6, y)}`);
+    assert.equal((await page.evaluate(([x, y]) => window.vfxView.probe(x, y), [WIDTH * 0.6, HEIGHT / 2]))?.values.R, 0.7998046875);
+    await set(page, { wipe: 0.25 });
+    const moved = await screenshot(page, 'wipe-quarter');
+    assert.ok(Math.abs(pixel(moved, WIDTH * 0.4, y)[0]! - 204) <= 2, `B at 40% after the move ${pixel(moved, WIDTH * 0.4, y)}`);
+    assert.ok(Math.abs(pixel(moved, WIDTH * 0.235, y)[0]! - 51) <= 2, `A at 23.5% after the move ${pixel(moved, WIDTH * 0.235, y)}`);
+    // Dragging the split back to 60% of the width shows A at 40% again.
+    await page.mouse.move(WIDTH * 0.25, y);
+    await page.mouse.down();
+    await page.mouse.move(WIDTH * 0.6, y, { steps: 5 });
+    await page.mouse.up();
+    await page.evaluate(() => window.vfxView.whenReady());
+    const dragged = await screenshot(page, 'wipe-dragged');
+    assert.ok(Math.abs(pixel(dragged, WIDTH * 0.4, y)[0]! - 51) <= 2, `A at 40% after dragging the split ${pixel(dragged, WIDTH * 0.4, y)}`);
+    assert.ok(Math.abs(pixel(dragged, WIDTH * 0.65, y)[0]! - 204) <= 2, `B at 65% after dragging the split ${pixel(dragged, WIDTH * 0.65, y)}`);
+  });
+
+  it('particles: a point is drawn where project() puts it', async () => {
+    const url = await serve(['points.pda']);
+    const info = await open(page, url, '?snapshot=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'particles');
+    assert.equal(info.summary.count, 5);
+    const shot = await screenshot(page, 'particles');
+    for (const p of POINTS) {
+      const at = await page.evaluate((q) => window.vfxView.project(q), p);
+      assert.ok(at !== null, `point ${p} projects`);
+      assert.ok(!isBackground(pixel(shot, at[0], at[1])), `point ${p} at ${at} is drawn: ${pixel(shot, at[0], at[1])}`);
+    }
+    // Away from every point (the middle of the (0,1,0)-(1,0,0) segment's far side): background.
+    const corner = await page.evaluate(() => window.vfxView.project([0.5, 0.5, 0.5]));
+    assert.ok(corner !== null, 'the middle of the points projects');
+    assert.ok(isBackground(pixel(shot, corner[0], corner[1]), 12), `empty space at ${corner}: ${pixel(shot, corner[0], corner[1])}`);
+    // A sequence: the points move from frame to frame.
+    const seqUrl = await serve(['drift.#.pda']);
+    const seq = await open(page, seqUrl, '?snapshot=1&frame=1');
+    assert.equal(seq.status, 'ready', seq.error ?? '');
+    assert.deepEqual(seq.frames, [1, 2, 3]);
+    const third = await set(page, { frame: 3 });
+    assert.equal(third.frame, 3);
+    assert.deepEqual((third.summary.bbox as { min: number[] }).min, [2, 0, 0]);
+    // Colour by an attribute through the ramp: the legend appears (not in snapshot mode).
+    await page.goto(`${url}?attr=id`);
+    await page.evaluate(() => window.vfxView.whenReady());
+    assert.equal(await page.locator('.legend-bar').isVisible(), true);
+    await page.screenshot({ path: join(outDir, 'view-particles-page.png') });
+  });
+
+  it('8-bit images: PNG codes decoded from sRGB and shown back unchanged; TIFF is refused with a message', async () => {
+    const url = await serve(['plate.png', 'scan.tif']);
+    const info = await open(page, url, '?snapshot=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'image');
+    assert.equal(info.summary.resolution, '16x8');
+    const probe = await page.evaluate(() => window.vfxView.probe(480, 270));
+    assert.deepEqual(probe?.values, { R: 200 / 255, G: 100 / 255, B: 50 / 255, A: 1 });
+    const shown = pixel(await screenshot(page, 'png'), 480, 270);
+    assert.ok(Math.abs(shown[0]! - 200) <= 1 && Math.abs(shown[1]! - 100) <= 1 && Math.abs(shown[2]! - 50) <= 1, `PNG shown as ${shown}`);
+    const tiff = await set(page, { item: 1 });
+    assert.equal(tiff.status, 'error');
+    assert.match(tiff.error ?? '', /scan\.tif.*TIFF/);
+  });
+
+  it('a file that cannot be read shows a message naming it, not a blank canvas', async () => {
+    const url = await serve(['broken.exr']);
+    const info = await open(page, url);
+    assert.equal(info.status, 'error');
+    assert.match(info.error ?? '', /broken\.exr/);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.vfxStatus), 'error');
+    const message = page.locator('.message');
+    assert.equal(await message.isVisible(), true);
+    assert.match((await message.textContent()) ?? '', /Cannot read broken\.exr/);
+    await page.screenshot({ path: join(outDir, 'view-error-page.png') });
+  });
+
+  it('drag-and-drop opens a dropped file whatever was shown', async () => {
+    const url = await serve(['points.pda']);
+    await open(page, url);
+    const bytes = [...readFileSync(join(temp.dir, 'known.exr'))];
+    await page.evaluate((data) => {
+      const file = new File([new Uint8Array(data)], 'dropped.exr');
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      document.querySelector('#vfx-canvas')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes);
+    await page.waitForFunction(() => window.vfxView.info().name === 'dropped.exr');
+    const info = await page.evaluate(() => window.vfxView.whenReady());
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'exr');
+    assert.equal(info.summary.resolution, '64x32');
+    // And openFiles directly (what a drop calls).
+    const again = await page.evaluate(async (data) => window.vfxView.openFiles([new File([new Uint8Array(data)], 'again.exr')]), bytes);
+    assert.equal(again.name, 'again.exr');
+    assert.equal(again.status, 'ready');
+  });
+
+  const real = realFixtures();
+  it('volume: the render is non-empty inside the projected bounding box and empty outside', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    const url = await serve([join(real!, 'vdb/gaffer/houdini_fog_sphere.vdb')]);
+    const info = await open(page, url, '?snapshot=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'volume');
+    const bounds = info.summary.worldBounds as { min: number[]; max: number[] };
+    const corners: [number, number][] = [];
+    for (let c = 0; c < 8; c++) {
+      const p: [number, number, number] = [c & 1 ? bounds.max[0]! : bounds.min[0]!, c & 2 ? bounds.max[1]! : bounds.min[1]!, c & 4 ? bounds.max[2]! : bounds.min[2]!];
+      const at = await page.evaluate((q) => window.vfxView.project(q), p);
+      assert.ok(at !== null, `bbox corner ${p} projects`);
+      corners.push(at);
+    }
+    const xs = corners.map((c) => c[0]);
+    const ys = corners.map((c) => c[1]);
+    const box = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+    const shot = await screenshot(page, 'volume');
+    let inside = 0;
+    let outside = 0;
+    let outsideDrawn = 0;
+    for (let y = 0; y < shot.height; y += 4) {
+      for (let x = 0; x < shot.width; x += 4) {
+        const drawn = !isBackground(pixel(shot, x, y));
+        if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) inside += drawn ? 1 : 0;
+        else if (x < box.x0 - 3 || x > box.x1 + 3 || y < box.y0 - 3 || y > box.y1 + 3) {
+          outside++;
+          outsideDrawn += drawn ? 1 : 0;
+        }
+      }
+    }
+    assert.ok(inside > 50, `drawn samples inside the box: ${inside}`);
+    assert.equal(outsideDrawn, 0, `drawn samples outside the box: ${outsideDrawn} of ${outside}`);
+    await page.goto(url);
+    await page.evaluate(() => window.vfxView.whenReady());
+    await page.screenshot({ path: join(outDir, 'view-volume-page.png') });
+
+    // A level set is drawn as a surface: opaque inside its projected box.
+    const levelUrl = await serve([join(real!, 'vdb/cortex/sphere.vdb')]);
+    const level = await open(page, levelUrl, '?snapshot=1');
+    assert.equal(level.status, 'ready', level.error ?? '');
+    assert.match(String(level.summary.gridClass), /level set/);
+    const centre = level.summary.worldBounds as { min: number[]; max: number[] };
+    const mid = await page.evaluate((q) => window.vfxView.project(q), centre.min.map((v, i) => (v + centre.max[i]!) / 2) as [number, number, number]);
+    assert.ok(mid !== null, 'the sphere centre projects');
+    const surface = await screenshot(page, 'volume-level-set');
+    assert.ok(!isBackground(pixel(surface, mid[0], mid[1]), 20), `the surface is drawn at the centre: ${pixel(surface, mid[0], mid[1])}`);
+    assert.ok(isBackground(pixel(surface, 4, 4)), 'the corner of the canvas is empty');
+  });
+
+  it('EXR luminance/chroma (Y, RY, BY) is shown as the RGB it encodes', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    const dir = join(real!, 'exr/openexr-images/Chromaticities');
+    const url = await serve([join(dir, 'Rec709.exr'), join(dir, 'Rec709_YC.exr')]);
+    await open(page, url, '?snapshot=1');
+    const rgb = await screenshot(page, 'exr-rec709-rgb');
+    const yc = await set(page, { item: 1 });
+    assert.equal(yc.status, 'ready', yc.error ?? '');
+    const ycShot = await screenshot(page, 'exr-rec709-yc');
+    let sum = 0;
+    for (let i = 0; i < rgb.data.length; i++) sum += Math.abs(rgb.data[i]! - ycShot.data[i]!);
+    const mean = sum / rgb.data.length;
+    assert.ok(mean < 4, `mean difference ${mean.toFixed(2)} of 255 between the RGB and the Y/RY/BY file`);
+  });
+
+  it('Alembic: the frame counter and a mesh position change with the timeline', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    const url = await serve([join(real!, 'abc/cortex/animatedCube.abc')]);
+    const info = await open(page, url, '?snapshot=1');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.kind, 'alembic');
+    assert.ok(info.frames.length > 1, `frames ${info.frames}`);
+    const centroid = (shot: { width: number; height: number; channels: number; data: Buffer }): [number, number] => {
+      let sx = 0;
+      let sy = 0;
+      let n = 0;
+      for (let y = 0; y < shot.height; y += 2) {
+        for (let x = 0; x < shot.width; x += 2) {
+          if (!isBackground(pixel(shot, x, y), 10)) {
+            sx += x;
+            sy += y;
+            n++;
+          }
+        }
+      }
+      assert.ok(n > 20, 'the mesh is drawn');
+      return [sx / n, sy / n];
+    };
+    const first = centroid(await screenshot(page, 'alembic-first'));
+    const last = info.frames[info.frames.length - 1]!;
+    const moved = await set(page, { frame: last });
+    assert.equal(moved.frame, last);
+    const second = centroid(await screenshot(page, 'alembic-last'));
+    assert.ok(Math.hypot(first[0] - second[0], first[1] - second[1]) > 3, `the mesh moved on screen: ${first} -> ${second}`);
+    await page.goto(`${url}?frame=${last}`);
+    await page.evaluate(() => window.vfxView.whenReady());
+    assert.equal((await page.locator('.frame-label').textContent())?.trim(), String(last));
+    assert.ok((await page.locator('.outliner li').count()) > 0, 'the outliner lists objects');
+    await page.screenshot({ path: join(outDir, 'view-alembic-page.png') });
+
+    // The view through an Alembic camera differs from the orbit view, and draws the scene.
+    await page.goto(`${url}?snapshot=1`);
+    await page.evaluate(() => window.vfxView.whenReady());
+    const orbitShot = await screenshot(page, 'alembic-orbit');
+    const through = await set(page, { camera: '/persp/perspShape' });
+    assert.equal(through.status, 'ready', through.error ?? '');
+    const cameraShot = await screenshot(page, 'alembic-camera');
+    let drawn = 0;
+    let differ = 0;
+    for (let i = 0; i < cameraShot.data.length; i += 4 * cameraShot.channels) {
+      if (!isBackground([cameraShot.data[i]!, cameraShot.data[i + 1]!, cameraShot.data[i + 2]!], 10)) drawn++;
+      if (Math.abs(cameraShot.data[i]! - orbitShot.data[i]!) > 10) differ++;
+    }
+    assert.ok(drawn > 100, `the camera view draws the scene (${drawn} samples)`);
+    assert.ok(differ > 100, `the camera view differs from the orbit view (${differ} samples)`);
+  });
+});

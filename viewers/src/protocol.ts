@@ -1,0 +1,161 @@
+/**
+ * Messages between the page and the decode workers. Everything a viewer draws is decoded in a
+ * worker by the same packages the CLI uses; typed arrays come back as transferables.
+ */
+import type { ItemKind } from './contract.js';
+
+export interface Box {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** One planar channel: half bits, float, or 8-bit codes (normalised 0..1 on the GPU). */
+export interface ImageChannel {
+  name: string;
+  type: 'half' | 'float' | 'uint8';
+  xSampling: number;
+  ySampling: number;
+  width: number;
+  height: number;
+  data: Uint16Array | Float32Array | Uint8Array;
+}
+
+export interface ImagePartInfo {
+  index: number;
+  name: string | undefined;
+  type: string;
+  channels: string[];
+  dataWindow: Box;
+  compression: string;
+}
+
+export interface DecodedImage {
+  kind: 'image';
+  /** `exr`, `jpeg`, `png`, ... */
+  format: string;
+  /** `srgb`: 8-bit codes of sRGB-encoded colours (linearised in the shader); `linear`: scene values. */
+  encoding: 'linear' | 'srgb';
+  width: number;
+  height: number;
+  dataWindow: Box;
+  displayWindow: Box;
+  pixelAspectRatio: number;
+  part: number;
+  parts: ImagePartInfo[];
+  channels: ImageChannel[];
+  summary: Record<string, unknown>;
+}
+
+export interface ParticleColumn {
+  name: string;
+  type: 'float' | 'int' | 'vector';
+  width: number;
+  data: Float32Array;
+  min: number[];
+  max: number[];
+  mean: number[];
+}
+
+export interface DecodedParticles {
+  kind: 'particles';
+  format: string;
+  count: number;
+  attributes: ParticleColumn[];
+  bbox: { min: [number, number, number]; max: [number, number, number] } | null;
+  summary: Record<string, unknown>;
+}
+
+export interface VolumeGridInfo {
+  name: string;
+  valueType: string;
+  gridClass: string;
+  voxelSize: number[];
+}
+
+export interface DecodedVolume {
+  kind: 'volume';
+  grids: VolumeGridInfo[];
+  grid: string;
+  gridClass: string;
+  data: Float32Array;
+  dims: [number, number, number];
+  components: number;
+  indexBox: { min: [number, number, number]; max: [number, number, number] } | null;
+  step: number;
+  textureToIndex: number[];
+  textureToWorld: number[] | null;
+  worldBox: { min: number[]; max: number[] } | null;
+  maxVoxels: number;
+  summary: Record<string, unknown>;
+}
+
+export type AbcRenderable = 'mesh' | 'points' | 'lines' | 'camera' | null;
+
+export interface AbcNode {
+  path: string;
+  name: string;
+  kind: string;
+  parent: string | null;
+  renderable: AbcRenderable;
+}
+
+export interface DecodedAlembic {
+  kind: 'alembic';
+  doc: number;
+  nodes: AbcNode[];
+  start: number;
+  end: number;
+  fps: number;
+  cameras: string[];
+  summary: Record<string, unknown>;
+}
+
+export interface AbcGeometryUpdate {
+  position: Float32Array;
+  normal?: Float32Array;
+  index?: Uint32Array;
+}
+
+export interface AbcObjectState {
+  path: string;
+  /** World matrix, column-major (three.js `Matrix4.elements`). */
+  matrix: number[];
+  visible: boolean;
+  geometry?: AbcGeometryUpdate;
+  camera?: { fov: number; aspect: number; near: number; far: number };
+}
+
+export interface AbcFrame {
+  time: number;
+  objects: AbcObjectState[];
+  errors: string[];
+}
+
+export type Decoded = DecodedImage | DecodedParticles | DecodedVolume | DecodedAlembic;
+
+export interface DecodeRequest {
+  type: 'decode';
+  /** An absolute URL, or a File dropped on the page. */
+  source: string | Blob;
+  name: string;
+  kind: ItemKind;
+  part?: number;
+  grid?: string;
+  maxVoxels?: number;
+}
+
+export type WorkerRequest =
+  | DecodeRequest
+  | { type: 'abc-frame'; doc: number; time: number }
+  | { type: 'abc-close'; doc: number };
+
+export interface WorkerError {
+  code: string;
+  message: string;
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; result: Decoded | AbcFrame | null }
+  | { id: number; ok: false; error: WorkerError };
