@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { rgbToRgbMatrix } from '@vfxkit/color';
 import { halfToFloat } from '@vfxkit/core';
 import { readExrHeader } from '@vfxkit/exr';
 import { readImage, readImageInfo, toPlanar } from '@vfxkit/image';
@@ -119,6 +120,31 @@ describe('burn-in', () => {
     assert.equal(r[(H >> 1) * W + (W >> 1)], source.pixels.planes[source.channels.findIndex((c) => c.name === 'R')]![(H >> 1) * W + (W >> 1)]);
     assert.ok(Math.abs(halfToFloat(r[(H >> 1) * W + (W >> 1)]!) - exrFrameColor(1001)[0]) < 1e-3);
     for (let i = 0; i < W * H; i += 31) assert.equal(z[i], 7.5);
+  });
+
+  it('burns coloured text into an ACEScg EXR in ACEScg primaries (the spliced route)', async () => {
+    const cg = await writeExrSequence(dir, 'cg', [1001], W, H, [], 'zip', 'ACEScg');
+    const output = join(dir, 'cg-burnt.1001.exr');
+    const red: BurninTemplate = { ...template, style: { ...template.style, color: [1, 0, 0] } };
+    const result = await runBurninJob(job(cg, 0, output, red));
+    assert.equal(result.route, 'spliced');
+    const image = toPlanar(await readImage(output));
+    assert.equal(image.colorSpace, 'ACEScg');
+    const planes = ['R', 'G', 'B'].map((name) => image.pixels.planes[image.channels.findIndex((c) => c.name === name)]!);
+    const { texts } = await layoutBurnin(red, { shot: 'SH010', version: 'v3', frame: '1001', timecode: '01:00:00:00' }, W, H);
+    // The fully covered pixel with the most red: linear Rec.709 red (1, 0, 0) in ACEScg's primaries.
+    let best = [0, 0, 0];
+    for (const t of texts) {
+      for (let y = t.y; y < t.y + t.mask.height; y++) {
+        for (let x = t.x; x < t.x + t.mask.width; x++) {
+          if (t.mask.data[(y - t.y) * t.mask.width + (x - t.x)] !== 255) continue;
+          best = planes.map((p) => halfToFloat(p[y * W + x]!));
+        }
+      }
+    }
+    const m = rgbToRgbMatrix('Linear Rec.709 (sRGB)', 'ACEScg');
+    const expected = [m[0], m[3], m[6]];
+    best.forEach((v, c) => assert.ok(Math.abs(v - expected[c]!) < 2e-3, `text ${best} vs ${expected}`));
   });
 
   it('re-encodes only the EXR chunks under the text, with the same pixels as a full re-encode', async () => {

@@ -49,7 +49,16 @@ export function exrFrameColor(frame: number): [number, number, number] {
 }
 
 /** Flat-colour half RGBA EXR frames with a float Z channel and a few attributes. */
-export async function writeExrSequence(dir: string, name: string, frames: number[], width: number, height: number, attributes: ExrAttribute[] = [], compression = 'zip'): Promise<SequenceSource> {
+export async function writeExrSequence(
+  dir: string,
+  name: string,
+  frames: number[],
+  width: number,
+  height: number,
+  attributes: ExrAttribute[] = [],
+  compression = 'zip',
+  colorSpace = 'Linear Rec.709 (sRGB)',
+): Promise<SequenceSource> {
   const paths: string[] = [];
   for (const frame of frames) {
     const size = width * height;
@@ -76,7 +85,7 @@ export async function writeExrSequence(dir: string, name: string, frames: number
           new Float32Array(size).fill(7.5),
         ],
       },
-      colorSpace: 'Linear Rec.709 (sRGB)',
+      colorSpace,
       alpha: 'premultiplied',
       metadata: { tags: {}, exrAttributes: attributes },
     };

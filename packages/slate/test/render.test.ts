@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { writeFileSync } from 'node:fs';
+import { rgbToRgbMatrix } from '@vfxkit/color';
 import { floatToHalf, floatsToHalves, halfToFloat } from '@vfxkit/core';
 import { encodeImage, readImage, toInterleaved, toPlanar } from '@vfxkit/image';
 import { BAR_LEVEL, BAR_PATTERN, fitPicture, linearToSrgb, parseHexColor, parseTemplate, pixelBox, srgbToLinear, type SlateTemplate } from '@vfxkit/slate';
@@ -230,6 +231,33 @@ describe('slate on an EXR sequence', () => {
     got.forEach((v, c) => assert.ok(Math.abs(v - expected[c]!) < 2e-3, `${got} vs ${expected}`));
     // Attributes of the plate carried over.
     assert.ok(image.metadata.exrAttributes?.some((attr) => attr.name === 'owner'));
+  });
+
+  it('an EXR slate of an ACEScg sequence holds template colours in ACEScg, white still 1.0', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const acescg = await writeExrSequence(dir, 'cg', [1001, 1002, 1003], W, H, [], 'zip', 'ACEScg');
+      const template = parseTemplate(TEST_TEMPLATE, 'test.yaml');
+      const slate = await renderSlate({ template, source: acescg, probe: await probeSequence(acescg), set: { shot: 'SH010' } });
+      const image = toPlanar(await readImage(await encodeSlate(slate)));
+      assert.equal(image.colorSpace, 'ACEScg');
+      const planes = ['R', 'G', 'B'].map((name) => image.pixels.planes[image.channels.findIndex((c) => c.name === name)]!);
+      const at = (x: number, y: number) => planes.map((p) => halfToFloat(p[y * W + x]!));
+      // The background #20242a: sRGB-decoded to linear Rec.709, then into ACEScg's primaries.
+      const m = rgbToRgbMatrix('Linear Rec.709 (sRGB)', 'ACEScg');
+      const [lr, lg, lb] = parseHexColor('#20242a')!.map(srgbToLinear) as [number, number, number];
+      const expected = [0, 1, 2].map((row) => m[row * 3]! * lr + m[row * 3 + 1]! * lg + m[row * 3 + 2]! * lb);
+      const got = at(W - 2, H - 2);
+      got.forEach((v, c) => assert.ok(Math.abs(v - expected[c]!) < 2e-4, `background ${got} vs ${expected}`));
+      assert.notDeepEqual(got.map((v) => v.toFixed(4)), parseHexColor('#20242a')!.map((v) => srgbToLinear(v).toFixed(4)), 'converted, not the Rec.709 values');
+      // White text is still display white (1.0 in every channel) at full coverage.
+      const text = boxes(template)[0]!;
+      let max = 0;
+      for (let y = text.y; y < text.y + text.height; y++) for (let x = text.x; x < text.x + text.width; x++) max = Math.max(max, ...at(x, y));
+      assert.ok(Math.abs(max - 1) < 1e-3, `white text ${max}`);
+    } finally {
+      cleanup();
+    }
   });
 
   it('shows the whole display window in a thumbnail of a frame whose data window is smaller', async () => {

@@ -16,7 +16,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { floatToHalf, halfDecodeTable, isVfxError } from '@vfxkit/core';
 import { writeFileAtomic, type JobContext } from '@vfxkit/core/node';
 import { ImageErrorCode, encodeImage, formatForFileName, imageError, readImage, readImageInfo, toPlanar, type Image, type ImageFormat } from '@vfxkit/image';
-import { srgbToLinear, type Rgb } from '../color.js';
+import { linearColor, type Rgb } from '../color.js';
 import { SlateErrorCode, slateError } from '../errors.js';
 import { expandText, type FieldValues } from '../fields.js';
 import { letterboxBars, textPixels, type PixelBox } from '../layout.js';
@@ -26,6 +26,7 @@ import { attributeFields } from './probe.js';
 import { encodeExrImage } from './exr-out.js';
 import { assemble, boxRows, decodeRows, dirtyChunkRuns, encodeRows, spliceFrame, type SpliceFrame } from './exr-splice.js';
 import { textMask, type TextMask } from './text.js';
+import { matrixFromRec709 } from './canvas.js';
 
 /** The module's URL, for `createWorkerRunner` (TypeScript when running from source). */
 export const burninJobModule: URL = new URL(import.meta.url);
@@ -237,7 +238,9 @@ function blendInto(image: Image & { pixels: { layout: 'planar' } }, box: PixelBo
  *  values: linear light for float frames (white = 1.0), codes for integer ones. */
 function blendBurnin(image: Image & { pixels: { layout: 'planar' } }, template: BurninTemplate, texts: readonly PlacedText[], bars: readonly PixelBox[]): void {
   const float = image.channels.some((c) => c.type === 'half' || c.type === 'float');
-  const toValues = (color: Rgb): Rgb => (float ? (color.map(srgbToLinear) as unknown as Rgb) : color);
+  // Float frames: linear light in the frame's own working space (white = 1.0 in every space).
+  const fromRec709 = float ? matrixFromRec709(image.colorSpace) : undefined;
+  const toValues = (color: Rgb): Rgb => (float ? linearColor(color, fromRec709) : color);
   const black: Rgb = [0, 0, 0];
   for (const bar of bars) blendInto(image, bar, black, () => template.letterboxOpacity);
   for (const text of texts) if (text.backing !== undefined) blendInto(image, text.backing, black, () => template.backing);

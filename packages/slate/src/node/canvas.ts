@@ -4,6 +4,8 @@
  * in the sequence's colour space (for float output: white text is 1.0, display white). Every draw
  * is clipped to the canvas.
  */
+import { findColorSpace, rgbToRgbMatrix } from '@vfxkit/color';
+import { LINEAR_REC709 } from '@vfxkit/image';
 import type { Rgb } from '../color.js';
 import type { PixelBox } from '../layout.js';
 import type { TextMask } from './text.js';
@@ -23,12 +25,16 @@ export class Canvas {
   readonly width: number;
   readonly height: number;
   readonly encoding: CanvasEncoding;
+  /** For a linear canvas whose working space is not linear Rec.709: the matrix that takes template
+   *  colours (linear Rec.709 after the sRGB decode) into it. */
+  readonly fromRec709: readonly number[] | undefined;
   readonly planes: [Float32Array, Float32Array, Float32Array];
 
-  constructor(width: number, height: number, encoding: CanvasEncoding) {
+  constructor(width: number, height: number, encoding: CanvasEncoding, fromRec709?: readonly number[]) {
     this.width = width;
     this.height = height;
     this.encoding = encoding;
+    this.fromRec709 = fromRec709;
     const size = width * height;
     this.planes = [new Float32Array(size), new Float32Array(size), new Float32Array(size)];
   }
@@ -102,4 +108,20 @@ export class Canvas {
       }
     }
   }
+}
+
+/** The matrix from linear Rec.709 to a linear working space's primaries, or undefined when they are
+ *  the same (or the space is not one @vfxkit/color knows: colours are then taken as its RGB). */
+export function matrixFromRec709(space: string | undefined): readonly number[] | undefined {
+  if (space === undefined) return undefined;
+  const target = findColorSpace(space);
+  if (target === undefined) return undefined;
+  let matrix: readonly number[];
+  try {
+    matrix = rgbToRgbMatrix(LINEAR_REC709, target);
+  } catch {
+    return undefined; // a space without primaries (raw, data): colours are taken as its RGB
+  }
+  const identity = matrix.every((v, i) => Math.abs(v - (i % 4 === 0 ? 1 : 0)) < 1e-9);
+  return identity ? undefined : matrix;
 }

@@ -12,9 +12,9 @@
  * Only single-part scanline images in increasing line order with unsubsampled channels take this
  * path; `spliceBurnin` returns undefined for anything else and the caller re-encodes the frame.
  */
-import { readExr, readExrHeader, writeExr, type Box2, type ExrChannelData, type ExrCompression, type ExrPartHeader } from '@vfxkit/exr';
+import { attributeValue, readExr, readExrHeader, writeExr, type Box2, type ExrChannelData, type ExrCompression, type ExrPartHeader } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
-import type { Image, SampleType } from '@vfxkit/image';
+import { LINEAR_REC709, colorSpaceForChromaticities, type Image, type SampleType } from '@vfxkit/image';
 import type { PixelBox } from '../layout.js';
 
 /** Scanlines per chunk of each compression (OpenEXR's table). */
@@ -93,6 +93,8 @@ export function decodeRows(bytes: Uint8Array, frame: SpliceFrame, first: number,
   const window = frame.part.dataWindow;
   const region: Box2 = { xMin: window.xMin, xMax: window.xMax, yMin: window.yMin + first * frame.lines, yMax: Math.min(window.yMax, window.yMin + (last + 1) * frame.lines - 1) };
   const decoded = readExr(bytes, { region, zlib: nodeZlib });
+  // As @vfxkit/image names it: the part's chromaticities, Rec.709 primaries (OpenEXR's default) without them.
+  const chromaticities = attributeValue(frame.part.attributes, 'chromaticities', 'chromaticities');
   return {
     width: decoded.width,
     height: decoded.height,
@@ -100,7 +102,7 @@ export function decodeRows(bytes: Uint8Array, frame: SpliceFrame, first: number,
     displayWindow: frame.part.displayWindow,
     channels: decoded.channels.map((c) => ({ name: c.name, type: sampleType(c.type) })),
     pixels: { layout: 'planar', planes: decoded.channels.map((c) => c.data) },
-    colorSpace: undefined,
+    colorSpace: chromaticities === undefined ? LINEAR_REC709 : colorSpaceForChromaticities(chromaticities),
     alpha: 'premultiplied',
     metadata: { tags: {} },
   };

@@ -29,7 +29,7 @@ import { SlateErrorCode, slateError } from '../errors.js';
 import { checkPlaceholders, checkRequired, expandText, hasValue, type FieldValues } from '../fields.js';
 import { fitPicture, pixelBox, placeInBox, splitRow, textPixels, type PixelBox } from '../layout.js';
 import { templateFields, type SlateElement, type SlateTemplate, type TableElement, type TextElement, type ThumbFrame, type ThumbnailsElement } from '../template.js';
-import { Canvas, type CanvasEncoding } from './canvas.js';
+import { Canvas, matrixFromRec709, type CanvasEncoding } from './canvas.js';
 import { encodeExrImage } from './exr-out.js';
 import { loadPicture } from './picture.js';
 import type { SequenceProbe, SequenceSource } from './probe.js';
@@ -103,7 +103,7 @@ async function drawText(context: DrawContext, element: TextElement): Promise<voi
     ...(element.wrap ? { wrapWidth: box.width } : {}),
   });
   const at = placeInBox(box, mask.width, mask.height, element.align, element.valign);
-  canvas.drawMask(mask, at.x, at.y, canvasColor(element.color, canvas.encoding), element.opacity);
+  canvas.drawMask(mask, at.x, at.y, canvasColor(element.color, canvas.encoding, canvas.fromRec709), element.opacity);
 }
 
 async function drawTable(context: DrawContext, element: TableElement): Promise<void> {
@@ -137,7 +137,7 @@ async function drawTable(context: DrawContext, element: TableElement): Promise<v
       const at = placeInBox(cell, mask.width, mask.height, 'left', 'middle');
       if (baseline === undefined) baseline = at.y + mask.baseline;
       else at.y = baseline - mask.baseline;
-      canvas.drawMask(mask, at.x, at.y, canvasColor(style.color, canvas.encoding), style.opacity);
+      canvas.drawMask(mask, at.x, at.y, canvasColor(style.color, canvas.encoding, canvas.fromRec709), style.opacity);
     }
   }
 }
@@ -156,7 +156,7 @@ async function drawThumbnails(context: DrawContext, element: ThumbnailsElement):
     const picture = await loadPicture(path, fit.width, fit.height, canvas.encoding);
     canvas.drawPicture(picture, fit.x, fit.y);
     if (element.border !== undefined) {
-      canvas.strokeRect({ x: fit.x - border, y: fit.y - border, width: fit.width + 2 * border, height: fit.height + 2 * border }, border, canvasColor(element.border, canvas.encoding));
+      canvas.strokeRect({ x: fit.x - border, y: fit.y - border, width: fit.width + 2 * border, height: fit.height + 2 * border }, border, canvasColor(element.border, canvas.encoding, canvas.fromRec709));
     }
     context.shownThumbnails.push(frame);
   }
@@ -167,7 +167,7 @@ async function drawElement(context: DrawContext, element: SlateElement): Promise
   if (element.if !== undefined && !hasValue(context.fields, element.if)) return;
   switch (element.type) {
     case 'rect':
-      canvas.fillRect(pixelBox(element.box, canvas.width, canvas.height), canvasColor(element.color, canvas.encoding), element.opacity);
+      canvas.fillRect(pixelBox(element.box, canvas.width, canvas.height), canvasColor(element.color, canvas.encoding, canvas.fromRec709), element.opacity);
       return;
     case 'text':
       return drawText(context, element);
@@ -192,7 +192,7 @@ async function drawElement(context: DrawContext, element: SlateElement): Promise
       return;
     }
     case 'guides': {
-      const color = canvasColor(element.color, canvas.encoding);
+      const color = canvasColor(element.color, canvas.encoding, canvas.fromRec709);
       const line = Math.max(1, Math.round(element.width * canvas.height));
       for (const fraction of [element.action, element.title]) {
         const w = Math.round(canvas.width * fraction);
@@ -294,8 +294,10 @@ export async function renderSlate(options: SlateOptions): Promise<RenderedSlate>
   const format = options.format ?? info.format;
   const depth = storedBitDepth(info.bitDepth, formatInfo(format), options.bitDepth);
   const encoding: CanvasEncoding = depth === 8 || depth === 16 ? 'display' : 'linear';
-  const canvas = new Canvas(width, height, encoding);
-  canvas.fillRect({ x: 0, y: 0, width, height }, canvasColor(template.background, encoding));
+  const floatSource = info.bitDepth === 'half' || info.bitDepth === 'float';
+  const linearSpace = floatSource ? (info.colorSpace ?? LINEAR_REC709) : LINEAR_REC709;
+  const canvas = new Canvas(width, height, encoding, encoding === 'linear' ? matrixFromRec709(linearSpace) : undefined);
+  canvas.fillRect({ x: 0, y: 0, width, height }, canvasColor(template.background, encoding, canvas.fromRec709));
   const aspect = Number(fields.pixel_aspect ?? '1');
   const context: DrawContext = {
     canvas,
@@ -309,7 +311,6 @@ export async function renderSlate(options: SlateOptions): Promise<RenderedSlate>
   };
   for (const element of template.elements) await drawElement(context, element);
 
-  const floatSource = info.bitDepth === 'half' || info.bitDepth === 'float';
   let image: Image;
   if (encoding === 'display') {
     const alpha = info.hasAlpha && formatInfo(format).alpha;
@@ -320,7 +321,7 @@ export async function renderSlate(options: SlateOptions): Promise<RenderedSlate>
       format === 'exr' && info.format === 'exr'
         ? info.channels
         : (info.hasAlpha ? ['R', 'G', 'B', 'A'] : ['R', 'G', 'B']).map((name) => ({ name, type }));
-    image = floatImage(canvas, channels, floatSource ? (info.colorSpace ?? LINEAR_REC709) : LINEAR_REC709, info.format === 'exr' ? info.metadata.exrAttributes : undefined);
+    image = floatImage(canvas, channels, linearSpace, info.format === 'exr' ? info.metadata.exrAttributes : undefined);
   }
   const compression = format === 'exr' && info.format === 'exr' ? info.compression : undefined;
   return { image, format, fields, thumbnails: context.shownThumbnails, ...(compression !== undefined ? { compression } : {}) };
