@@ -20,6 +20,7 @@ import { ImageErrorCode, imageError, sharpReason } from './errors.js';
 import { checkBitDepth, formatForFileName, formatInfo, type FormatInfo } from './formats.js';
 import { tagsToExrAttributes, tagsToSharpExif } from './metadata.js';
 import { imageBitDepth, toInterleaved, toPlanar, validateImage, type BitDepth, type Image, type ImageFormat } from './model.js';
+import { encodePng16 } from './png16.js';
 import { writeFloatTiff } from './tiff-float.js';
 
 export interface WriteImageOptions {
@@ -168,7 +169,11 @@ function encodeExr(image: Image, options: WriteImageOptions): Uint8Array {
 function withMetadata(pipeline: Sharp, image: Image, format: ImageFormat): Sharp {
   if (format === 'gif') return pipeline;
   const { tags, xmp, density } = image.metadata;
-  if (density !== undefined) pipeline = pipeline.withMetadata({ density });
+  // sharp attaches a density only through withMetadata, which also sends the pixels through an sRGB
+  // ICC transform: harmless at 8 bits, but it moves 16-bit samples (0 became 109). 16-bit images
+  // keep their exact samples and leave the density at sharp's default (72 dpi).
+  const sixteen = image.channels[0]?.type === 'uint16';
+  if (density !== undefined && !sixteen) pipeline = pipeline.withMetadata({ density });
   const exif = tagsToSharpExif(tags);
   if (exif !== undefined || (tags.Orientation !== undefined && tags.Orientation !== 1)) {
     const entries = exif ?? { IFD0: {}, IFD2: {}, IFD3: {} };
@@ -186,7 +191,11 @@ async function encodeWithSharp(image: Image, format: ImageFormat, options: Write
   const channels = image.channels.length;
   if (channels > 4) throw imageError(ImageErrorCode.IMAGE_UNSUPPORTED, `${format} holds up to 4 channels, the image has ${channels}`);
   const sixteen = image.channels[0]!.type === 'uint16';
-  let pipeline = sharp(interleaved.pixels.data, { raw: { width: image.width, height: image.height, channels: channels as 1 | 2 | 3 | 4 } });
+  // 16-bit samples go in as a PNG sharp decodes itself (see png16.ts): raw Uint16Array input loses 8 bits.
+  let pipeline =
+    sixteen && interleaved.pixels.data instanceof Uint16Array
+      ? sharp(encodePng16(interleaved.pixels.data, image.width, image.height, channels as 1 | 2 | 3 | 4))
+      : sharp(interleaved.pixels.data, { raw: { width: image.width, height: image.height, channels: channels as 1 | 2 | 3 | 4 } });
   pipeline = pipeline.toColourspace(sixteen ? (channels <= 2 ? 'grey16' : 'rgb16') : channels <= 2 ? 'b-w' : 'srgb');
   if (options.metadata !== false) pipeline = withMetadata(pipeline, image, format);
   pipeline = applyFormat(pipeline, format, options);
