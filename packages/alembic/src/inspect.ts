@@ -92,7 +92,7 @@ export function inspectAlembic(bytes: Uint8Array | ArrayBuffer, options: Inspect
     }
     return {
       format: 'ogawa' as const,
-      byteLength: archive.bytes.byteLength,
+      byteLength: archive.byteLength,
       ogawaVersion: archive.ogawaVersion,
       fileVersion: archive.fileVersion,
       libraryVersion: archive.libraryVersion,

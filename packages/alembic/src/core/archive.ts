@@ -9,7 +9,7 @@
  *   5  data   indexed metadata (short metadata strings objects and properties refer to by index)
  */
 import { abcError, AbcErrorCode, withAbcErrors } from '../errors.js';
-import { OgawaArchive } from '../ogawa/archive.js';
+import { OgawaArchive, type ByteSource } from '../ogawa/archive.js';
 import { SampleCache } from './cache.js';
 import { SampleAllocator } from './samples.js';
 import { DEFAULT_LIMITS, type AlembicLimits, type ReadContext } from './context.js';
@@ -56,8 +56,10 @@ export function formatLibraryVersion(version: number): string {
 }
 
 export class AlembicArchive {
-  /** The archive bytes. */
-  readonly bytes: Uint8Array;
+  /** The archive bytes when it was opened from memory; undefined over a ByteSource. */
+  readonly bytes: Uint8Array | undefined;
+  /** Size of the archive in bytes. */
+  readonly byteLength: number;
   /** Ogawa container version (1). */
   readonly ogawaVersion: number;
   /** AbcCoreOgawa file version (0). */
@@ -74,8 +76,9 @@ export class AlembicArchive {
   /** @internal */
   readonly context: ReadContext;
 
-  constructor(bytes: Uint8Array, options: OpenAlembicOptions = {}) {
-    this.bytes = bytes;
+  constructor(bytes: Uint8Array | ByteSource, options: OpenAlembicOptions = {}) {
+    this.bytes = bytes instanceof Uint8Array ? bytes : undefined;
+    this.byteLength = bytes.byteLength;
     const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
     const ogawa = new OgawaArchive(bytes, { maxGroups: limits.maxGroups });
     this.ogawaVersion = ogawa.header.version;
@@ -238,10 +241,12 @@ export function resolveInstance(root: AlembicObject, instance: AlembicObject, ho
 }
 
 /** Opens an Alembic archive (Ogawa) held in memory. Objects and properties are read on demand. */
-export function openAlembic(bytes: Uint8Array | ArrayBuffer, options: OpenAlembicOptions = {}): AlembicArchive {
-  // A plain Uint8Array view (a Node Buffer's slice() would not copy).
-  const view = bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-  return withAbcErrors(() => new AlembicArchive(view, options));
+export function openAlembic(bytes: Uint8Array | ArrayBuffer | ByteSource, options: OpenAlembicOptions = {}): AlembicArchive {
+  // A plain Uint8Array view (a Node Buffer's slice() would not copy); a ByteSource (a file read on
+  // demand) is used as it is.
+  const input =
+    bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  return withAbcErrors(() => new AlembicArchive(input, options));
 }
 
 function readInt32(bytes: Uint8Array): number {

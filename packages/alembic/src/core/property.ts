@@ -302,16 +302,16 @@ abstract class SampledProperty extends BaseProperty {
     return withAbcErrors(() => {
       const block = this.block(stored * this.blocksPerSample);
       if (block.size < SAMPLE_KEY_SIZE) return '';
-      return hexDigest(this.context.ogawa.bytes, block.position + 8, SAMPLE_KEY_SIZE);
+      return hexDigest(this.context.ogawa.read(block.position + 8, block.position + 8 + SAMPLE_KEY_SIZE));
     }, this.path);
   }
 
-  /** The stored block of sample `index` (key then bytes), as a view into the archive. */
+  /** The stored block of sample `index` (key then bytes), as a view into the archive (or read from its source). */
   rawSampleBytes(index: number): Uint8Array {
     const stored = this.storedIndex(index);
     return withAbcErrors(() => {
       const block = this.block(stored * this.blocksPerSample);
-      return this.context.ogawa.bytes.subarray(block.position + 8, block.position + 8 + block.size);
+      return this.context.ogawa.read(block.position + 8, block.position + 8 + block.size);
     }, this.path);
   }
 
@@ -355,7 +355,8 @@ export class ScalarProperty extends SampledProperty {
       const cached = cache.get(position, tag);
       if (cached !== undefined) return cached;
     }
-    const sample = decodeSample(this.context.ogawa.bytes, position + 8, block.size, position, this.header.pod!, this.header.extent, undefined, true, this, this.context.allocator);
+    const data = this.context.ogawa.read(position + 8, position + 8 + block.size);
+    const sample = decodeSample(data, 0, block.size, position, this.header.pod!, this.header.extent, undefined, true, this, this.context.allocator);
     if (tag !== undefined) cache.set(position, tag, sample);
     return sample;
   }
@@ -385,11 +386,11 @@ export class ArrayProperty extends SampledProperty {
   }
 
   protected readStored(stored: number): Sample {
-    const bytes = this.context.ogawa.bytes;
+    const ogawa = this.context.ogawa;
     const dimensionsBlock = this.block(stored * 2 + 1);
     const dimensionsPosition = dimensionsBlock.position;
     const dimensions =
-      dimensionsBlock.size === 0 ? undefined : decodeDimensions(bytes.subarray(dimensionsPosition + 8, dimensionsPosition + 8 + dimensionsBlock.size), this, dimensionsPosition);
+      dimensionsBlock.size === 0 ? undefined : decodeDimensions(ogawa.read(dimensionsPosition + 8, dimensionsPosition + 8 + dimensionsBlock.size), this, dimensionsPosition);
     const block = this.block(stored * 2);
     const position = block.position;
     const cache = this.context.cache;
@@ -398,7 +399,8 @@ export class ArrayProperty extends SampledProperty {
       const cached = cache.get(position, tag);
       if (cached !== undefined) return cached;
     }
-    const sample = decodeSample(bytes, position + 8, block.size, position, this.header.pod!, this.header.extent, dimensions, false, this, this.context.allocator);
+    const data = ogawa.read(position + 8, position + 8 + block.size);
+    const sample = decodeSample(data, 0, block.size, position, this.header.pod!, this.header.extent, dimensions, false, this, this.context.allocator);
     if (tag !== undefined) cache.set(position, tag, sample);
     return sample;
   }
@@ -407,10 +409,9 @@ export class ArrayProperty extends SampledProperty {
   getDimensions(index: number): number[] {
     const stored = this.storedIndex(index);
     return withAbcErrors(() => {
-      const bytes = this.context.ogawa.bytes;
       const dimensionsBlock = this.block(stored * 2 + 1);
       const dimensionsAt = dimensionsBlock.position;
-      const dimensions = decodeDimensions(bytes.subarray(dimensionsAt + 8, dimensionsAt + 8 + dimensionsBlock.size), this, dimensionsAt);
+      const dimensions = decodeDimensions(this.context.ogawa.read(dimensionsAt + 8, dimensionsAt + 8 + dimensionsBlock.size), this, dimensionsAt);
       const block = this.block(stored * 2);
       if (block.size === 0) return [0];
       if (dimensions !== undefined) return dimensions;

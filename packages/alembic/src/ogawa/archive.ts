@@ -46,6 +46,20 @@ export interface OgawaLimits {
   maxGroups?: number;
 }
 
+/**
+ * Where an archive's bytes come from when they are not all in memory: a file read on demand (the
+ * node adapter in tools/abc), so listing a 10 GB cache reads only its groups and headers.
+ */
+export interface ByteSource {
+  /** Size of the archive in bytes. */
+  readonly byteLength: number;
+  /**
+   * Bytes `[start, end)`, already checked to lie within `byteLength`. The array must stay valid
+   * as long as the caller holds it (a view into a page that is never overwritten, or a copy).
+   */
+  read(start: number, end: number): Uint8Array;
+}
+
 function startsWith(bytes: Uint8Array, magic: Uint8Array, at = 0): boolean {
   if (bytes.byteLength < at + magic.byteLength) return false;
   for (let i = 0; i < magic.byteLength; i++) if (bytes[at + i] !== magic[i]) return false;
@@ -136,11 +150,11 @@ export class OgawaData {
     this.size = size;
   }
 
-  /** The payload, as a view into the archive bytes (no copy). */
+  /** The payload: a view into the archive bytes (no copy), or read from its ByteSource. */
   bytes(): Uint8Array {
     if (this.size === 0) return new Uint8Array(0);
     const start = this.position + 8;
-    return this.archive.bytes.subarray(start, start + this.size);
+    return this.archive.read(start, start + this.size);
   }
 
   /** Absolute position of the payload's first byte. */
@@ -173,9 +187,7 @@ export class OgawaGroup {
     if (!Number.isInteger(index) || index < 0 || index >= this.childCount) {
       throw abcError(AbcErrorCode.ABC_BAD_ARGUMENT, `child ${index} of the group at ${this.position} does not exist (it has ${this.childCount})`);
     }
-    const at = this.position + 8 + index * 8;
-    const view = this.archive.view;
-    return { low: view.getUint32(at, true), high: view.getUint32(at + 4, true) };
+    return this.archive.readEntry(this.position + 8 + index * 8);
   }
 
   /** True when child `index` is a data block (including the empty one). */
@@ -246,10 +258,7 @@ export class OgawaGroup {
   /** Child `index` as a data block. Throws ABC_CORRUPT when it is a group or out of range. */
   data(index: number): OgawaData {
     if (!(index >= 0 && index < this.childCount) || !Number.isInteger(index)) this.entry(index);
-    const at = this.position + 8 + index * 8;
-    const view = this.archive.view;
-    const low = view.getUint32(at, true);
-    const high = view.getUint32(at + 4, true);
+    const { low, high } = this.archive.readEntry(this.position + 8 + index * 8);
     if ((high & 0x80000000) === 0) {
       throw abcError(AbcErrorCode.ABC_CORRUPT, `child ${index} of the group at ${this.position} is a group where a data block was expected`, {
         offset: this.position + 8 + index * 8,
@@ -260,10 +269,15 @@ export class OgawaGroup {
   }
 }
 
-/** An Ogawa archive over bytes in memory. */
+/** An Ogawa archive over bytes in memory or a ByteSource read on demand. */
 export class OgawaArchive {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
+  /** The archive bytes when they are in memory; undefined over a ByteSource. */
+  readonly bytes: Uint8Array | undefined;
+  /** Size of the archive in bytes. */
+  readonly byteLength: number;
+  private readonly source: ByteSource | undefined;
+  private readonly view: DataView | undefined;
+  private readonly entry = { low: 0, high: 0 };
   readonly header: OgawaHeader;
   readonly root: OgawaGroup;
   /** Groups opened so far. */
@@ -272,12 +286,21 @@ export class OgawaArchive {
   /** Distinct groups the file can hold: each takes at least 16 bytes (count and one entry). */
   private readonly roomForGroups: number;
 
-  constructor(bytes: Uint8Array, limits: OgawaLimits = {}) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(input: Uint8Array | ByteSource, limits: OgawaLimits = {}) {
+    if (input instanceof Uint8Array) {
+      this.bytes = input;
+      this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    } else {
+      this.source = input;
+    }
+    const bytes = { byteLength: input.byteLength };
+    this.byteLength = input.byteLength;
     this.maxGroups = limits.maxGroups ?? 50_000_000;
     this.roomForGroups = Math.floor(bytes.byteLength / 16);
-    this.header = readOgawaHeader(bytes);
+    // The HDF5 signature may sit up to 1 MiB in (after a user block): read that far only when the
+    // Ogawa magic is not at the start.
+    const head = this.bytes ?? this.read(0, Math.min(this.byteLength, OGAWA_HEADER_SIZE));
+    this.header = readOgawaHeader(this.bytes !== undefined || isOgawa(head) ? head : this.read(0, Math.min(this.byteLength, (1 << 20) + 8)));
     const rootPosition = this.header.rootPosition;
     // The root group is written last: a root beyond the end means the file was cut short.
     if (rootPosition < OGAWA_HEADER_SIZE || rootPosition + 8 > bytes.byteLength) {
@@ -302,9 +325,28 @@ export class OgawaArchive {
     this.root = new OgawaGroup(this, rootPosition, count);
   }
 
+  /** Bytes `[start, end)` (checked by the caller to lie in the archive). */
+  read(start: number, end: number): Uint8Array {
+    return this.bytes !== undefined ? this.bytes.subarray(start, end) : this.source!.read(start, end);
+  }
+
+  /** The two 32-bit halves of the uint64 at `at` (checked by the caller). The object is reused:
+   *  read both fields before the next call. */
+  readEntry(at: number): { low: number; high: number } {
+    const entry = this.entry;
+    if (this.view !== undefined) {
+      entry.low = this.view.getUint32(at, true);
+      entry.high = this.view.getUint32(at + 4, true);
+    } else {
+      const b = this.source!.read(at, at + 8);
+      entry.low = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+      entry.high = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+    }
+    return entry;
+  }
+
   private readCount(position: number): number {
-    const low = this.view.getUint32(position, true);
-    const high = this.view.getUint32(position + 4, true);
+    const { low, high } = this.readEntry(position);
     if (high > 0x1fffff) return Number.MAX_SAFE_INTEGER;
     return high * TWO_32 + low;
   }
@@ -317,7 +359,7 @@ export class OgawaArchive {
    */
   openGroup(position: number, from: number, parent?: OgawaGroup): OgawaGroup {
     if (position === 0) return new OgawaGroup(this, 0, 0, parent);
-    const size = this.bytes.byteLength;
+    const size = this.byteLength;
     if (position < OGAWA_HEADER_SIZE || position + 8 > size) {
       throw abcError(
         AbcErrorCode.ABC_CORRUPT,
@@ -356,7 +398,7 @@ export class OgawaArchive {
 
   /** The child count of the group at `position` (not 0), checked against the file. */
   groupCount(position: number, from: number): number {
-    const size = this.bytes.byteLength;
+    const size = this.byteLength;
     if (position < OGAWA_HEADER_SIZE || position + 8 > size) {
       throw abcError(AbcErrorCode.ABC_CORRUPT, `a group entry points at byte ${position}, outside the archive's groups (the file has ${size} bytes)`, {
         offset: from,
@@ -377,9 +419,7 @@ export class OgawaArchive {
    *  into `span`. */
   dataSpanIn(groupPosition: number, index: number, span: DataSpan): DataSpan {
     const at = groupPosition + 8 + index * 8;
-    const view = this.view;
-    const low = view.getUint32(at, true);
-    const high = view.getUint32(at + 4, true);
+    const { low, high } = this.readEntry(at);
     if ((high & 0x80000000) === 0) {
       throw abcError(AbcErrorCode.ABC_CORRUPT, `child ${index} of the group at ${groupPosition} is a group where a data block was expected`, { offset: at });
     }
@@ -397,7 +437,7 @@ export class OgawaArchive {
 
   /** The checked payload size of the data block at `position` (not 0), referenced from `from`. */
   dataSize(position: number, from: number): number {
-    const size = this.bytes.byteLength;
+    const size = this.byteLength;
     if (position < OGAWA_HEADER_SIZE || position + 8 > size) {
       throw abcError(
         AbcErrorCode.ABC_CORRUPT,
