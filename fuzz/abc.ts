@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { random, TargetWorker } from './harness.js';
 import type { AbcTargetResult } from './abc-target.js';
 
 const args = process.argv.slice(2);
@@ -32,17 +32,6 @@ const only = argument('--iteration') !== undefined ? Number(argument('--iteratio
 const workerCount = Math.max(1, Number(argument('--workers') ?? 2));
 const timeoutMs = Number(argument('--timeout') ?? 10_000);
 const saveDir = argument('--save') ?? join(tmpdir(), 'vfx-fuzz-findings');
-
-function random(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const abcRoot = resolve(repoRoot, process.env['VFX_REAL_FIXTURES'] ?? '../shared/fixtures-real', 'abc');
@@ -106,96 +95,11 @@ function mutate(bytes: Uint8Array, next: () => number): { bytes: Uint8Array; wha
   }
 }
 
-/** Evaluated in each worker: register tsx (its --import hook does not reach workers on Node 20), then load the target. */
-const bootstrap = `
-const { workerData } = require('node:worker_threads');
-const ready = workerData.tsx ? import(workerData.tsx).then((api) => api.register()) : Promise.resolve();
-ready.then(() => import(workerData.target));
-`;
+const target = new URL(import.meta.url.endsWith('.ts') ? './abc-target.ts' : './abc-target.js', import.meta.url);
 
-function tsxApi(): string | undefined {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-}
-
-type Answer = AbcTargetResult | { crash: string } | { hang: number };
-
-class TargetWorker {
-  private worker!: Worker;
-  private ready!: Promise<void>;
-  private pending: { id: number; resolve: (answer: Answer) => void } | undefined;
-  private nextId = 1;
-  lastMs = 0;
-
-  constructor() {
-    this.start();
-  }
-
-  private settle(answer: Answer): void {
-    if (this.pending === undefined) return;
-    const { resolve } = this.pending;
-    this.pending = undefined;
-    resolve(answer);
-  }
-
-  private start(): void {
-    const target = new URL(import.meta.url.endsWith('.ts') ? './abc-target.ts' : './abc-target.js', import.meta.url);
-    this.worker = new Worker(bootstrap, {
-      eval: true,
-      workerData: { tsx: tsxApi(), target: target.href },
-      execArgv: ['--conditions=source'],
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-    });
-    this.ready = new Promise((resolveReady, reject) => {
-      const onMessage = (message: { ready?: boolean }) => {
-        if (message.ready === true) {
-          this.worker.off('message', onMessage);
-          resolveReady();
-        }
-      };
-      this.worker.on('message', onMessage);
-      this.worker.once('error', reject);
-    });
-    this.worker.on('message', (message: AbcTargetResult) => {
-      if (this.pending !== undefined && message.id === this.pending.id) this.settle(message);
-    });
-    this.worker.on('error', (error: Error) => this.settle({ crash: `${error.name}: ${error.message}` }));
-    this.worker.on('exit', (code) => this.settle({ crash: `worker exited with code ${code}` }));
-  }
-
-  async run(bytes: Uint8Array, bound: number): Promise<Answer> {
-    await this.ready;
-    const started = performance.now();
-    const id = this.nextId++;
-    const answer = new Promise<Answer>((resolveAnswer) => {
-      this.pending = { id, resolve: resolveAnswer };
-    });
-    this.worker.postMessage({ id, bytes });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Answer>((resolveTimeout) => {
-      timer = setTimeout(() => resolveTimeout({ hang: bound }), bound);
-    });
-    const result = await Promise.race([answer, timeout]);
-    clearTimeout(timer);
-    this.lastMs = performance.now() - started;
-    if ('hang' in result || 'crash' in result) {
-      this.pending = undefined;
-      await this.worker.terminate();
-      this.start();
-    }
-    return result;
-  }
-
-  close(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
 
 const list = only !== undefined ? [only] : Array.from({ length: iterations }, (_, i) => i);
-const workers = Array.from({ length: Math.min(workerCount, list.length) }, () => new TargetWorker());
+const workers = Array.from({ length: Math.min(workerCount, list.length) }, () => new TargetWorker<AbcTargetResult>(target, { memoryMb: 1024 }));
 const codes = new Map<string, number>();
 let accepted = 0;
 let findings = 0;
@@ -203,7 +107,7 @@ let slowest = { ms: 0, what: '' };
 let nextIndex = 0;
 const started = performance.now();
 
-async function one(worker: TargetWorker, iteration: number): Promise<void> {
+async function one(worker: TargetWorker<AbcTargetResult>, iteration: number): Promise<void> {
   const next = random(seed * 1_000_003 + iteration);
   const source = seeds[Math.floor(next() * seeds.length)]!;
   const { bytes, what } = mutate(source.bytes, next);

@@ -20,8 +20,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { readExrHeader, writeExr, type ExrCompression, type ExrWritePart } from '@vfxkit/exr';
+import { random, TargetWorker } from './harness.js';
 import type { TargetResult } from './exr-target.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,17 +29,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // -----------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: a small, fast, seedable generator. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 function iterationSeed(seed: number, iteration: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
@@ -389,104 +379,6 @@ export function mutate(seed: SeedFile, r: Rng): Mutation {
 
 const targetUrl = new URL(import.meta.url.endsWith('.ts') ? './exr-target.ts' : './exr-target.js', import.meta.url);
 
-/** Evaluated in each worker: register tsx (its --import hook does not reach workers on Node 20),
- *  then load the target. */
-const bootstrap = `
-const { workerData } = require('node:worker_threads');
-const ready = workerData.tsx ? import(workerData.tsx).then((api) => api.register()) : Promise.resolve();
-ready.then(() => import(workerData.target));
-`;
-
-function tsxApi(): string | undefined {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-}
-
-class TargetWorker {
-  private worker!: Worker;
-  private ready!: Promise<void>;
-  private pending: { id: number; resolve: (result: TargetResult | { crash: string }) => void } | undefined;
-  private nextId = 1;
-  /** How long the last `run` took, from sending the file to the answer (start-up excluded). */
-  lastMs = 0;
-
-  constructor(private readonly memoryMb: number) {
-    this.start();
-  }
-
-  private start(): void {
-    this.worker = new Worker(bootstrap, {
-      eval: true,
-      workerData: { tsx: tsxApi(), target: targetUrl.href },
-      execArgv: ['--conditions=source'],
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
-    this.ready = new Promise((resolve, reject) => {
-      const onMessage = (message: { ready?: boolean }) => {
-        if (message.ready === true) {
-          this.worker.off('message', onMessage);
-          resolve();
-        }
-      };
-      this.worker.on('message', onMessage);
-      this.worker.once('error', reject);
-    });
-    this.worker.on('message', (message: TargetResult) => {
-      if (this.pending !== undefined && message.id === this.pending.id) {
-        const { resolve } = this.pending;
-        this.pending = undefined;
-        resolve(message);
-      }
-    });
-    this.worker.on('error', (error: Error) => {
-      if (this.pending !== undefined) {
-        const { resolve } = this.pending;
-        this.pending = undefined;
-        resolve({ crash: `${error.name}: ${error.message}` });
-      }
-    });
-    this.worker.on('exit', (code) => {
-      if (this.pending !== undefined) {
-        const { resolve } = this.pending;
-        this.pending = undefined;
-        resolve({ crash: `worker exited with code ${code}` });
-      }
-    });
-  }
-
-  /** Runs the target on `bytes`; a hang past `timeoutMs` terminates the worker (a new one starts). */
-  async run(bytes: Uint8Array, timeoutMs: number): Promise<TargetResult | { crash: string } | { hang: number }> {
-    await this.ready;
-    const started = performance.now();
-    const id = this.nextId++;
-    const answer = new Promise<TargetResult | { crash: string }>((resolve) => {
-      this.pending = { id, resolve };
-    });
-    this.worker.postMessage({ id, bytes });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<{ hang: number }>((resolve) => {
-      timer = setTimeout(() => resolve({ hang: timeoutMs }), timeoutMs);
-    });
-    const result = await Promise.race([answer, timeout]);
-    clearTimeout(timer);
-    this.lastMs = performance.now() - started;
-    if ('hang' in result || 'crash' in result) {
-      this.pending = undefined;
-      await this.worker.terminate();
-      this.start();
-    }
-    return result;
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
 
 // -----------------------------------------------------------------------------------------------
 // The run
@@ -543,11 +435,11 @@ export async function runExrFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const start = performance.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const iterations = options.iteration !== undefined ? [options.iteration] : Array.from({ length: options.iterations }, (_, i) => i);
-  const workers = Array.from({ length: Math.max(1, Math.min(options.workers ?? 4, iterations.length)) }, () => new TargetWorker(options.memoryMb ?? 2048));
+  const workers = Array.from({ length: Math.max(1, Math.min(options.workers ?? 4, iterations.length)) }, () => new TargetWorker<TargetResult>(targetUrl, { memoryMb: options.memoryMb ?? 2048, quiet: true }));
   const summary: FuzzSummary = { iterations: iterations.length, accepted: 0, codes: {}, mutations: {}, findings: [], elapsedMs: 0, slowest: undefined, zlibDisagreements: [] };
   let next = 0;
   let done = 0;
-  const one = async (worker: TargetWorker, iteration: number) => {
+  const one = async (worker: TargetWorker<TargetResult>, iteration: number) => {
     const r = rng(iterationSeed(options.seed, iteration));
     const seed = r.pick(options.seeds);
     const mutation = mutate(seed, r);

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isVfxError } from '@vfxkit/core';
 import { inspectVdb, readVdbSync } from '@vfxkit/vdb';
+import { random } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -22,17 +23,6 @@ const option = (name: string, fallback: number): number => {
 const iterations = option('--iterations', 2000);
 const seed = option('--seed', 1);
 const only = option('--iteration', -1);
-
-function random(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.VFX_REAL_FIXTURES ?? '../shared/fixtures-real', 'vdb');
 if (!existsSync(root)) {

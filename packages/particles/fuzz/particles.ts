@@ -17,17 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createParticleSet, inspectParticles, particleFormats, readParticlesAsync, writeParticles } from '@vfxkit/particles';
 // The codec `vfx part` reads with (node:zlib streams for PRT, gunzip for .gz), fuzzed beside fflate.
 import { nodeZlib } from '../../../tools/part/src/zlib.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../../fuzz/harness.js';
 
 function seeds(): { name: string; bytes: Uint8Array }[] {
   const count = 37;
