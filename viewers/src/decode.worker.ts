@@ -12,6 +12,7 @@ import { isVdb } from '@vfxkit/vdb';
 import type { ItemKind } from './contract.js';
 import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, WorkerRequest, WorkerResponse } from './protocol.js';
 import { ViewError } from './decode/errors.js';
+import { preInflatedZlib } from './decode/exr-inflate.js';
 
 interface Scope {
   postMessage(message: WorkerResponse, transfer: Transferable[]): void;
@@ -50,7 +51,7 @@ function plainArray(data: Uint16Array | Float32Array | Uint32Array): Uint16Array
   return data;
 }
 
-function decodeExr(bytes: Uint8Array, name: string, part: number | undefined): DecodedImage {
+async function decodeExr(bytes: Uint8Array, name: string, part: number | undefined): Promise<DecodedImage> {
   const header = readExrHeader(bytes);
   const flat = header.parts.filter((p) => p.type === 'scanlineimage' || p.type === 'tiledimage');
   if (flat.length === 0) throw new ViewError('EXR_UNSUPPORTED', `${name} holds only deep parts; the viewer shows flat images (use vfx exr flatten or view a flat part)`);
@@ -60,7 +61,8 @@ function decodeExr(bytes: Uint8Array, name: string, part: number | undefined): D
   if (partHeader.type !== 'scanlineimage' && partHeader.type !== 'tiledimage') {
     throw new ViewError('EXR_UNSUPPORTED', `part ${wanted} of ${name} is a ${partHeader.type} part; the viewer shows flat parts`);
   }
-  const image = readExr(bytes, { part: wanted });
+  // ZIP chunks inflated by the browser's native zlib first (see decode/exr-inflate.ts).
+  const image = readExr(bytes, { part: wanted, zlib: await preInflatedZlib(bytes, header, wanted) });
   const channels: ImageChannel[] = image.channels.map((c: ExrChannelData) => ({
     name: c.name,
     type: c.type === 'half' ? 'half' : 'float',
@@ -154,7 +156,7 @@ async function decode(request: DecodeRequest): Promise<Decoded> {
   const kind = sniff(bytes, request.kind);
   switch (kind) {
     case 'exr':
-      return decodeExr(bytes, request.name, request.part);
+      return await decodeExr(bytes, request.name, request.part);
     case 'image':
       return decodeBitmap(bytes, request.name);
     case 'volume':
