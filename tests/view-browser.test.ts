@@ -504,4 +504,74 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     assert.ok(drawn > 100, `the camera view draws the scene (${drawn} samples)`);
     assert.ok(differ > 100, `the camera view differs from the orbit view (${differ} samples)`);
   });
+
+  it('volume: a slice plane through the middle of the fog sphere shows its density, one at the edge almost none', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    const url = await serve([join(real!, 'vdb/gaffer/houdini_fog_sphere.vdb')]);
+    const info = await open(page, url);
+    assert.equal(info.status, 'ready', info.error ?? '');
+    const control = (label: string) => page.locator('label.row', { has: page.locator('.row-label', { hasText: new RegExp(`^${label}$`) }) });
+    // Samples where the slice's colour ramp (dark purple at 0 to yellow at 1) shows density: green above 120.
+    const dense = async (name: string): Promise<number> => {
+      await set(page, {}); // renders now and resolves after the render
+      const shot = await screenshot(page, name);
+      let n = 0;
+      for (let y = 0; y < shot.height; y += 2) for (let x = 0; x < shot.width; x += 2) if (pixel(shot, x, y)[1]! > 120) n++;
+      return n;
+    };
+    await control('Mode').locator('select').selectOption('slice');
+    const middle = await dense('volume-slice-middle');
+    const slider = control('Slice at').locator('input');
+    await slider.evaluate((input) => {
+      (input as { value: string }).value = '0.02';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const edge = await dense('volume-slice-edge');
+    assert.ok(middle > 200, `the middle slice shows the sphere's density (${middle} samples)`);
+    assert.ok(middle > edge * 2, `the middle slice (${middle}) cuts more of the sphere than one at the edge (${edge})`);
+  });
+
+  it('Alembic outliner: hide, show all, select and isolate change what is drawn', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    const url = await serve([join(real!, 'abc/cortex/animatedCube.abc')]);
+    const info = await open(page, url);
+    assert.equal(info.status, 'ready', info.error ?? '');
+    // Shaded mesh pixels (not background, not the thin box lines): counted on every 2nd pixel.
+    const count = async (name: string): Promise<{ drawn: number; orange: number }> => {
+      await set(page, {}); // renders now and resolves after the render
+      const shot = await screenshot(page, name);
+      let drawn = 0;
+      let orange = 0;
+      for (let y = 0; y < shot.height; y += 2) {
+        for (let x = 0; x < shot.width; x += 2) {
+          const [r, g, b] = pixel(shot, x, y) as [number, number, number];
+          if (!isBackground([r, g, b], 10)) drawn++;
+          if (r > g + 30 && g > b + 30) orange++;
+        }
+      }
+      return { drawn, orange };
+    };
+    const row = (name: string) => page.locator('.outliner li', { has: page.locator('.node-name', { hasText: new RegExp(`^${name}$`) }) });
+    const all = await count('alembic-outliner-all');
+    assert.ok(all.drawn > 500, `the mesh is drawn (${all.drawn})`);
+    assert.equal(all.orange, 0, 'nothing selected yet');
+
+    await row('pCube1').locator('.eye').click();
+    const hidden = await count('alembic-outliner-hidden');
+    assert.ok(hidden.drawn < all.drawn / 2, `hiding /pCube1 removes the mesh (${all.drawn} -> ${hidden.drawn})`);
+
+    await page.getByRole('button', { name: 'Show all' }).click();
+    const shown = await count('alembic-outliner-shown');
+    assert.ok(Math.abs(shown.drawn - all.drawn) < all.drawn * 0.05, `show all brings it back (${all.drawn} vs ${shown.drawn})`);
+
+    await row('pCube1').click();
+    const selected = await count('alembic-outliner-selected');
+    assert.ok(selected.orange > 200, `the selected mesh is drawn in the selection colour (${selected.orange})`);
+
+    await row('pCube1').click(); // deselect
+    await row('front').click(); // a camera transform: isolating it leaves no mesh
+    await page.getByRole('button', { name: 'Isolate' }).click();
+    const isolated = await count('alembic-outliner-isolated');
+    assert.ok(isolated.drawn < all.drawn / 2, `isolating /front hides the mesh (${all.drawn} -> ${isolated.drawn})`);
+    await page.getByRole('button', { name: 'Show all' }).click();
+    assert.ok((await count('alembic-outliner-again')).drawn > all.drawn * 0.95, 'show all ends the isolation');
+  });
 });
