@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { random, TargetWorker } from './harness.js';
+import { mutateBytes, random, TargetWorker, type Mutation } from './harness.js';
 import type { AbcTargetResult } from './abc-target.js';
 
 const args = process.argv.slice(2);
@@ -49,50 +49,18 @@ const walk = (dir: string): void => {
 };
 walk(abcRoot);
 
-function mutate(bytes: Uint8Array, next: () => number): { bytes: Uint8Array; what: string } {
+function mutate(bytes: Uint8Array, next: () => number): Mutation {
+  const kind = Math.floor(next() * 7);
+  if (kind < 5) return mutateBytes(bytes, next, kind as 0 | 1 | 2 | 3 | 4, [0, -1, 0x7fffffff, 0x10000000, 8]);
   const at = (n = bytes.length) => Math.floor(next() * n);
   const out = new Uint8Array(bytes);
-  switch (Math.floor(next() * 7)) {
-    case 0: {
-      const count = 1 + at(8);
-      for (let i = 0; i < count; i++) out[at()]! ^= 1 << at(8);
-      return { bytes: out, what: `${count} bit flips` };
-    }
-    case 1: {
-      const offset = at();
-      out[offset] = at(256);
-      return { bytes: out, what: `byte ${offset} changed` };
-    }
-    case 2: {
-      const length = at();
-      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
-    }
-    case 3: {
-      const offset = at();
-      const run = new Uint8Array(1 + at(64)).fill(at(256));
-      const grown = new Uint8Array(bytes.length + run.length);
-      grown.set(bytes.subarray(0, offset));
-      grown.set(run, offset);
-      grown.set(bytes.subarray(offset), offset + run.length);
-      return { bytes: grown, what: `${run.length} bytes inserted at ${offset}` };
-    }
-    case 4: {
-      const offset = at(Math.max(1, bytes.length - 4));
-      const values = [0, -1, 0x7fffffff, 0x10000000, 8];
-      const value = values[at(values.length)]!;
-      new DataView(out.buffer, out.byteOffset).setInt32(offset, value, true);
-      return { bytes: out, what: `int32 at ${offset} set to ${value}` };
-    }
-    default: {
-      // Ogawa's words: the root position at 8, group child offsets and data sizes, all uint64.
-      const words = Math.max(1, Math.floor(bytes.length / 8) - 1);
-      const offset = 8 * (next() < 0.1 ? 1 : 1 + at(words - 1));
-      const choices: bigint[] = [0n, BigInt(bytes.length), BigInt(at()), (1n << 63n) | BigInt(at()), 0xffffffffffffffffn, 1n << 40n, BigInt(offset)];
-      const value = choices[at(choices.length)]!;
-      if (offset + 8 <= out.length) new DataView(out.buffer, out.byteOffset).setBigUint64(offset, value, true);
-      return { bytes: out, what: `uint64 at ${offset} set to 0x${value.toString(16)}` };
-    }
-  }
+  // Ogawa's words: the root position at 8, group child offsets and data sizes, all uint64.
+  const words = Math.max(1, Math.floor(bytes.length / 8) - 1);
+  const offset = 8 * (next() < 0.1 ? 1 : 1 + at(words - 1));
+  const choices: bigint[] = [0n, BigInt(bytes.length), BigInt(at()), (1n << 63n) | BigInt(at()), 0xffffffffffffffffn, 1n << 40n, BigInt(offset)];
+  const value = choices[at(choices.length)]!;
+  if (offset + 8 <= out.length) new DataView(out.buffer, out.byteOffset).setBigUint64(offset, value, true);
+  return { bytes: out, what: `uint64 at ${offset} set to 0x${value.toString(16)}` };
 }
 
 const target = new URL(import.meta.url.endsWith('.ts') ? './abc-target.ts' : './abc-target.js', import.meta.url);

@@ -18,6 +18,54 @@ export function random(seed: number): () => number {
   };
 }
 
+/** A mutated file and what was done to it. */
+export interface Mutation {
+  bytes: Uint8Array;
+  what: string;
+}
+
+/**
+ * The mutations every format shares, by `kind`: 0 a few bit flips, 1 one byte changed, 2 a
+ * truncation, 3 a run of one byte value inserted, 4 an int32 (little-endian) set to one of
+ * `int32Values` at a place at least `int32Tail` bytes before the end. Format-specific fuzzers add
+ * their own kinds above these.
+ */
+export function mutateBytes(bytes: Uint8Array, next: () => number, kind: 0 | 1 | 2 | 3 | 4, int32Values: readonly number[], int32Tail = 4): Mutation {
+  const at = (n = bytes.length) => Math.floor(next() * n);
+  const out = new Uint8Array(bytes);
+  switch (kind) {
+    case 0: {
+      const count = 1 + at(8);
+      for (let i = 0; i < count; i++) out[at()]! ^= 1 << at(8);
+      return { bytes: out, what: `${count} bit flips` };
+    }
+    case 1: {
+      const offset = at();
+      out[offset] = at(256);
+      return { bytes: out, what: `byte ${offset} changed` };
+    }
+    case 2: {
+      const length = at();
+      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
+    }
+    case 3: {
+      const offset = at();
+      const run = new Uint8Array(1 + at(64)).fill(at(256));
+      const grown = new Uint8Array(bytes.length + run.length);
+      grown.set(bytes.subarray(0, offset));
+      grown.set(run, offset);
+      grown.set(bytes.subarray(offset), offset + run.length);
+      return { bytes: grown, what: `${run.length} bytes inserted at ${offset}` };
+    }
+    default: {
+      const offset = at(Math.max(1, bytes.length - int32Tail));
+      const value = int32Values[at(int32Values.length)]!;
+      new DataView(out.buffer, out.byteOffset).setInt32(offset, value, true);
+      return { bytes: out, what: `int32 at ${offset} set to ${value}` };
+    }
+  }
+}
+
 /** Evaluated in each worker: register tsx (its --import hook does not reach workers on Node 20),
  *  then load the target. */
 const bootstrap = `

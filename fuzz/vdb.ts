@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isVfxError } from '@vfxkit/core';
 import { inspectVdb, readVdbSync } from '@vfxkit/vdb';
-import { random } from './harness.js';
+import { mutateBytes, random, type Mutation } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -39,42 +39,9 @@ const walk = (dir: string): void => {
 };
 walk(root);
 
-function mutate(bytes: Uint8Array, next: () => number): { bytes: Uint8Array; what: string } {
-  const at = (n = bytes.length) => Math.floor(next() * n);
-  const kind = Math.floor(next() * 5);
-  const out = new Uint8Array(bytes);
-  switch (kind) {
-    case 0: {
-      const count = 1 + at(8);
-      for (let i = 0; i < count; i++) out[at()]! ^= 1 << at(8);
-      return { bytes: out, what: `${count} bit flips` };
-    }
-    case 1: {
-      const offset = at();
-      out[offset] = at(256);
-      return { bytes: out, what: `byte ${offset} changed` };
-    }
-    case 2: {
-      const length = at();
-      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
-    }
-    case 3: {
-      const offset = at();
-      const run = new Uint8Array(1 + at(64)).fill(at(256));
-      const grown = new Uint8Array(bytes.length + run.length);
-      grown.set(bytes.subarray(0, offset));
-      grown.set(run, offset);
-      grown.set(bytes.subarray(offset), offset + run.length);
-      return { bytes: grown, what: `${run.length} bytes inserted at ${offset}` };
-    }
-    default: {
-      const offset = at(Math.max(1, bytes.length - 8));
-      const values = [0, -1, 0x7fffffff, 0x10000000, 8];
-      const value = values[at(values.length)]!;
-      new DataView(out.buffer, out.byteOffset).setInt32(offset, value, true);
-      return { bytes: out, what: `int32 at ${offset} set to ${value}` };
-    }
-  }
+function mutate(bytes: Uint8Array, next: () => number): Mutation {
+  const kind = Math.floor(next() * 5) as 0 | 1 | 2 | 3 | 4;
+  return mutateBytes(bytes, next, kind, [0, -1, 0x7fffffff, 0x10000000, 8], 8);
 }
 
 function exercise(bytes: Uint8Array): void {
