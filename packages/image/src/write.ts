@@ -169,11 +169,11 @@ function encodeExr(image: Image, options: WriteImageOptions): Uint8Array {
 function withMetadata(pipeline: Sharp, image: Image, format: ImageFormat): Sharp {
   if (format === 'gif') return pipeline;
   const { tags, xmp, density } = image.metadata;
-  // sharp attaches a density only through withMetadata, which also sends the pixels through an sRGB
-  // ICC transform: harmless at 8 bits, but it moves 16-bit samples (0 became 109). 16-bit images
-  // keep their exact samples and leave the density at sharp's default (72 dpi).
+  // withMetadata also sends the pixels through an sRGB ICC transform: harmless at 8 bits, but it
+  // moves 16-bit samples (0 became 109). 16-bit images get their density through withDensity,
+  // which writes the resolution tags and leaves the samples alone.
   const sixteen = image.channels[0]?.type === 'uint16';
-  if (density !== undefined && !sixteen) pipeline = pipeline.withMetadata({ density });
+  if (density !== undefined) pipeline = sixteen ? pipeline.withDensity(density) : pipeline.withMetadata({ density });
   const exif = tagsToSharpExif(tags);
   if (exif !== undefined || (tags.Orientation !== undefined && tags.Orientation !== 1)) {
     const entries = exif ?? { IFD0: {}, IFD2: {}, IFD3: {} };

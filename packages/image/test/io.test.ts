@@ -96,6 +96,17 @@ describe('writing keeps depth, alpha and values', () => {
     assert.equal((await readImageInfo(resized.bytes)).bitDepth, 16);
   });
 
+  it('16-bit PNG and TIFF keep a non-default density with their exact samples', async () => {
+    const png = await readImage(sixteenBitPng);
+    const dense = { ...png, metadata: { ...png.metadata, density: 300 } };
+    for (const format of ['png', 'tiff'] as const) {
+      const back = await readImage(await encodeImage(dense, format));
+      assert.equal(back.channels[0]!.type, 'uint16', format);
+      assert.equal(back.metadata.density, 300, format);
+      assert.deepEqual(samples(back), samples(png), format);
+    }
+  });
+
   it('writes float and half TIFF that read back exactly (values above 1 and below 0 kept)', async () => {
     const values = [Float32Array.of(-0.5, 0, 1, 1000.25), Float32Array.of(0.1, 0.2, 0.3, 0.4), Float32Array.of(65504, 2, 3, 4), Float32Array.of(1, 0.5, 0.25, 0)];
     const image = floatImage(2, 2, ['R', 'G', 'B', 'A'], values);
