@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createParticleSet, readParticles, writeParticles, type ParticleSet } from '@vfxkit/particles';
+import { deflateSync } from 'node:zlib';
+import { nodeZlib } from '../tools/part/src/zlib.js';
 import { range, realFixtures, runVfx, tempDir } from './helpers.js';
 
 const real = realFixtures();
@@ -205,6 +207,47 @@ describe('vfx part attrs, and PRT through node:zlib', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe("the CLI's node:zlib stream (decoding while the thread pool inflates)", () => {
+  // 24 MiB of words that deflate well but not trivially: 24 pieces of 1 MiB.
+  const words = new Uint32Array(6 << 20);
+  for (let i = 0; i < words.length; i++) words[i] = Math.imul(i >>> 3, 2654435761) >>> 20;
+  const raw = new Uint8Array(words.buffer);
+  const packed = deflateSync(raw, { level: 1 });
+
+  it('hands over every piece in order, also to a consumer slower than the inflater', async () => {
+    const back = new Uint8Array(raw.length);
+    let at = 0;
+    let pieces = 0;
+    await nodeZlib.inflateChunksAsync!(packed, (chunk) => {
+      back.set(chunk, at);
+      at += chunk.length;
+      pieces++;
+      const until = performance.now() + 10; // slower than inflating a piece
+      while (performance.now() < until);
+    });
+    assert.equal(at, raw.length);
+    assert.ok(pieces >= 24, `${pieces} pieces`);
+    assert.ok(Buffer.from(back).equals(Buffer.from(raw)), 'the inflated bytes differ');
+  });
+
+  it('rejects with what the consumer throws and calls it no more; rejects a damaged stream', async () => {
+    let calls = 0;
+    const failure = new Error('decoder refused the piece');
+    await assert.rejects(
+      nodeZlib.inflateChunksAsync!(packed, () => {
+        calls++;
+        if (calls === 3) throw failure;
+      }),
+      (error) => error === failure,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(calls, 3);
+    const damaged = packed.slice();
+    damaged[damaged.length - 2] ^= 0xff; // inside the Adler-32
+    await assert.rejects(nodeZlib.inflateChunksAsync!(damaged, () => {}), /incorrect data check/);
   });
 });
 

@@ -104,6 +104,13 @@ export type ReadOptions = {
   /** Keep the file's own attribute names (`position`, `Position`, `rgbPP`) instead of the
    *  canonical ones (`P`, `Cd`). Default false. */
   nativeNames?: boolean;
+  /**
+   * Give every attribute an array of its own. By default (false) a reader may return attribute
+   * arrays that are views of the input bytes' ArrayBuffer where the file stores them plainly
+   * (binary JSON `.bgeo`: a little-endian uniform array at an aligned offset): no copy, but
+   * changing the input bytes then changes the set, and the set keeps the input's buffer alive.
+   */
+  copy?: boolean;
 };
 
 /** The information of an attribute (no data). */

@@ -168,3 +168,70 @@ describe('Blosc and LZ4', () => {
     for (const cut of [8, 40, 600, bytes.length - 10]) assert.throws(() => readParticles(bytes.subarray(0, cut), { fileName: 'star.bgeo.sc' }), { code: 'PART_TRUNCATED' });
   });
 });
+
+describe('binary JSON attributes are views of the input where they can be', () => {
+  const set = syntheticSet(1000, { doubles: true, life: true, strings: true });
+  const bytes = writeParticles(set, 'bgeo');
+  /** The same bytes at `offset` of a larger buffer. */
+  const at = (offset: number) => {
+    const out = new Uint8Array(new ArrayBuffer(bytes.length + offset + 8), offset, bytes.length);
+    out.set(bytes);
+    return out;
+  };
+
+  it('the writer places every uniform array at a multiple of its element size (longer integer and length encodings)', () => {
+    const back = readParticles(bytes, { format: 'bgeo' });
+    for (const a of back.attributes) {
+      assert.equal(a.data.buffer, bytes.buffer, `${a.name} is a view of the input`);
+      assert.equal((a.data.byteOffset - bytes.byteOffset) % a.data.BYTES_PER_ELEMENT, 0, a.name);
+    }
+    assert.ok(back.attributes.some((a) => a.data instanceof Float64Array), 'doubles are viewed too');
+    for (const a of set.attributes) assert.deepEqual(Array.from(getAttribute(back, a.name)!.data), Array.from(a.data), a.name);
+    // The document parses to the same values as the minimal encodings would give.
+    const document = parseBinaryJson(bytes);
+    assert.ok(Array.isArray(document));
+  });
+
+  it('views when aligned, one copy when not, and copies everything with copy: true', () => {
+    for (const offset of [0, 1, 2, 3, 4, 8]) {
+      const input = at(offset);
+      for (const copy of [false, true]) {
+        const back = readParticles(input, { format: 'bgeo', copy });
+        for (const a of back.attributes) {
+          const aligned = (offset % a.data.BYTES_PER_ELEMENT) === 0;
+          assert.equal(a.data.buffer === input.buffer, aligned && !copy, `${a.name} at offset ${offset}, copy ${copy}`);
+          assert.deepEqual(Array.from(a.data), Array.from(getAttribute(set, a.name)!.data), `${a.name} at offset ${offset}`);
+        }
+      }
+    }
+  });
+
+  it('a viewed set follows its input; a copied one does not', () => {
+    const input = at(0);
+    const viewed = readParticles(input, { format: 'bgeo' });
+    const copied = readParticles(input, { format: 'bgeo', copy: true });
+    const P = getAttribute(viewed, 'P')!.data;
+    const first = new Uint8Array(P.buffer, P.byteOffset, 8);
+    first.fill(0);
+    assert.equal(getAttribute(viewed, 'P')!.data[0], 0);
+    assert.equal(getAttribute(copied, 'P')!.data[0], getAttribute(set, 'P')!.data[0]);
+    // Views survive a write: writing a viewed set gives the same file.
+    assert.deepEqual(writeParticles(copied, 'bgeo'), bytes);
+  });
+
+  it('aligns arrays of every element size whatever precedes them', () => {
+    for (let prefix = 0; prefix < 9; prefix++) {
+      // As in a geometry values block: integers (and keys) before each array.
+      const document = ['x'.repeat(prefix), 1, 'size', 3, 'pagesize', 1024, 'a', new Float64Array([1.5, -2]), 'size', 1, 'b', new Int16Array([7, -8, 9]), 'n', 2, 'c', new Int32Array([1 << 30]), 'k', 5, 'd', new Float32Array([0.25])];
+      const written = writeBinaryJson(document);
+      const parsed = parseBinaryJson(written) as unknown[];
+      for (const [i, expected] of [[7, [1.5, -2]], [11, [7, -8, 9]], [15, [1 << 30]], [19, [0.25]]] as const) {
+        const array = parsed[i] as UniformArray;
+        assert.ok(array instanceof UniformArray);
+        assert.equal((array.bytes.byteOffset - written.byteOffset) % array.elementSize, 0, `prefix ${prefix}, element ${i}`);
+        assert.deepEqual(Array.from(array.typed() as ArrayLike<number>), expected);
+      }
+      assert.deepEqual(parsed.slice(0, 7), document.slice(0, 7));
+    }
+  });
+});

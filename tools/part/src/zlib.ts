@@ -9,7 +9,7 @@ import { createInflate, deflateSync, gunzipSync, gzipSync, inflateSync } from 'n
 import type { ZlibCodec } from '@vfxkit/particles';
 
 /** Output piece size of the inflate stream: large enough to keep per-piece costs small. */
-const STREAM_CHUNK = 1 << 18;
+const STREAM_CHUNK = 1 << 20;
 
 export const nodeZlib: ZlibCodec = {
   inflate(data, expectedSize) {
@@ -31,25 +31,51 @@ export const nodeZlib: ZlibCodec = {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   inflateChunksAsync(data, onChunk) {
+    // The stream inflates on libuv's thread pool; each 'data' handler only queues the piece (a
+    // slice of a buffer the stream never writes again), so the pool inflates the next piece while
+    // this thread decodes the queued ones (setImmediate): inflating and decoding overlap. The
+    // stream asks the pool for the next piece only when this thread has taken the last one, so
+    // at most a piece or two wait here: memory stays bounded without pausing the stream.
     return new Promise<void>((resolve, reject) => {
       const stream = createInflate({ chunkSize: STREAM_CHUNK });
+      const queue: Buffer[] = [];
       let failed = false;
-      stream.on('data', (chunk: Buffer) => {
+      let ended = false;
+      let scheduled = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        queue.length = 0;
+        stream.destroy();
+        reject(error);
+      };
+      const drain = () => {
+        scheduled = false;
         if (failed) return;
         try {
-          onChunk(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          for (let chunk = queue.shift(); chunk !== undefined; chunk = queue.shift()) {
+            onChunk(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          }
         } catch (error) {
-          failed = true;
-          stream.destroy();
-          reject(error);
+          fail(error);
+          return;
         }
+        if (ended) resolve();
+      };
+      const schedule = () => {
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(drain);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        queue.push(chunk);
+        schedule();
       });
-      stream.on('error', (error) => {
-        if (!failed) reject(error);
-        failed = true;
-      });
+      stream.on('error', fail);
       stream.on('end', () => {
-        if (!failed) resolve();
+        ended = true;
+        schedule();
       });
       stream.end(data);
     });

@@ -75,7 +75,7 @@ function maxBytes(options: ReadParticlesOptions | undefined): number {
 export function readBgeoSc(bytes: Uint8Array, options?: ReadParticlesOptions): ParticleSet {
   return withPartErrors(() => {
     const inner = unpackScSync(bytes, maxBytes(options), options?.zlib);
-    const set = interpretGeometry(parseDocument(inner, SC), options, true, 'bgeosc', SC).set!;
+    const set = interpretGeometry(parseDocument(inner, SC), options, true, 'bgeosc', SC, true).set!;
     return set;
   }, SC);
 }
@@ -83,7 +83,7 @@ export function readBgeoSc(bytes: Uint8Array, options?: ReadParticlesOptions): P
 export async function readBgeoScAsync(bytes: Uint8Array, options?: ReadParticlesOptions): Promise<ParticleSet> {
   return withPartErrorsAsync(async () => {
     const inner = await unpackScAsync(bytes, maxBytes(options), options?.zlib);
-    return interpretGeometry(parseDocument(inner, SC), options, true, 'bgeosc', SC).set!;
+    return interpretGeometry(parseDocument(inner, SC), options, true, 'bgeosc', SC, true).set!;
   }, SC);
 }
 

@@ -73,6 +73,29 @@ export class UniformArray {
     return ELEMENT_SIZE[this.element]!;
   }
 
+  /** The typed array class `typed()` returns (without making one). */
+  typedConstructor(): Function {
+    switch (this.element) {
+      case JID.INT8:
+        return Int8Array;
+      case JID.UINT8:
+        return Uint8Array;
+      case JID.INT16:
+        return Int16Array;
+      case JID.UINT16:
+        return Uint16Array;
+      case JID.INT32:
+        return Int32Array;
+      case JID.INT64:
+        return BigInt64Array;
+      case JID.REAL16:
+      case JID.REAL32:
+        return Float32Array;
+      default:
+        return Float64Array;
+    }
+  }
+
   /** Whether the values are integers. */
   get isInteger(): boolean {
     return this.element !== JID.REAL16 && this.element !== JID.REAL32 && this.element !== JID.REAL64;
@@ -384,14 +407,16 @@ class Output {
     this.reserve(1);
     this.bytes[this.offset++] = value;
   }
-  length(value: number): void {
-    if (value < 0xf1) this.u8(value);
-    else if (value <= 0xffff) {
+  /** An encoded length; `size` (1, 3, 5 or 9 bytes, at least the shortest) forces a longer
+   *  encoding than needed, which readers accept: the writer uses it to align array payloads. */
+  length(value: number, size = lengthSize(value)): void {
+    if (size === 1) this.u8(value);
+    else if (size === 3) {
       this.u8(0xf2);
       this.reserve(2);
       this.view.setUint16(this.offset, value, true);
       this.offset += 2;
-    } else if (value <= 0xffffffff) {
+    } else if (size === 5) {
       this.u8(0xf4);
       this.reserve(4);
       this.view.setUint32(this.offset, value, true);
@@ -407,6 +432,18 @@ class Output {
     this.reserve(data.length);
     this.bytes.set(data, this.offset);
     this.offset += data.length;
+  }
+  /** Bytes `string(text)` will take; `pending` holds strings that earlier planned writes
+   *  define first (and collects this one). */
+  stringSize(text: string, pending: string[]): number {
+    let id = this.tokens.get(text);
+    if (id !== undefined) return 1 + lengthSize(id);
+    const at = pending.indexOf(text);
+    if (at >= 0) return 1 + lengthSize(this.tokens.size + at);
+    id = this.tokens.size + pending.length;
+    pending.push(text);
+    const bytes = encodeUtf8(text).length;
+    return 1 + lengthSize(id) + lengthSize(bytes) + bytes + 1 + lengthSize(id);
   }
   /** A string, defined as a token on first use and referenced after (as Houdini writes keys). */
   string(text: string): void {
@@ -425,6 +462,95 @@ class Output {
   }
 }
 
+/** Bytes of the shortest encoding of a length. */
+function lengthSize(value: number): number {
+  return value < 0xf1 ? 1 : value <= 0xffff ? 3 : value <= 0xffffffff ? 5 : 9;
+}
+
+/** Whether a number is written as an integer token (the writer's choice in `writeValue`). */
+function isIntegerToken(value: JsonValue | undefined): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/** Bytes `writeValue` gives an integer: INT32, or INT64 beyond it. */
+function integerSize(value: number): number {
+  return value >= -0x80000000 && value <= 0x7fffffff ? 5 : 9;
+}
+
+/** The encodings an integer may take (token + value bytes), shortest first. */
+function integerSizes(value: number): number[] {
+  const sizes: number[] = [];
+  if (value >= -0x80 && value <= 0x7f) sizes.push(2);
+  if (value >= -0x8000 && value <= 0x7fff) sizes.push(3);
+  if (value >= -0x80000000 && value <= 0x7fffffff) sizes.push(5);
+  sizes.push(9);
+  return sizes;
+}
+
+function writeInteger(out: Output, value: number, size: number): void {
+  const token = size === 2 ? JID.INT8 : size === 3 ? JID.INT16 : size === 5 ? JID.INT32 : JID.INT64;
+  out.u8(token);
+  out.reserve(size - 1);
+  if (size === 2) out.view.setInt8(out.offset, value);
+  else if (size === 3) out.view.setInt16(out.offset, value, true);
+  else if (size === 5) out.view.setInt32(out.offset, value, true);
+  else out.view.setBigInt64(out.offset, BigInt(value), true);
+  out.offset += size - 1;
+}
+
+/** Element bytes of a numeric array the writer stores as a uniform array (0 for anything else). */
+function payloadAlignment(value: JsonValue | undefined): number {
+  if (value instanceof UniformArray) return value.elementSize;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as TypedValues).BYTES_PER_ELEMENT;
+  return 0;
+}
+
+/**
+ * Alignment of array payloads. Binary JSON has no padding, but integers and lengths may be
+ * written longer than needed (an INT32 as INT8/INT16/INT64, a length as 3, 5 or 9 bytes) and
+ * every reader takes them. In a key/value list such as `[..., 'size', 3, 'storage', 'fpreal32',
+ * 'pagesize', 1024, 'rawpagedata', <array>]`, the integers between `from` and the array are
+ * given the encodings (and the array its length encoding) that put the array's first element at
+ * an offset of the output that is a multiple of its element size, so that a reader can view the
+ * values in place. Returns the chosen sizes by list index (`-1` for the array's length; no plan
+ * when the run from `from` does not end in such an array) and the index where the run ends.
+ */
+function alignmentPlan(out: Output, list: readonly JsonValue[], from: number): { plan: Map<number, number> | undefined; end: number } {
+  let end = from;
+  while (end < list.length && (typeof list[end] === 'string' || isIntegerToken(list[end]))) end++;
+  const align = payloadAlignment(list[end]);
+  if (end >= list.length || align < 2) return { plan: undefined, end };
+  const pending: string[] = [];
+  const sites: number[] = [];
+  let fixed = 0;
+  for (let i = from; i < end; i++) {
+    const item = list[i]!;
+    if (typeof item === 'string') fixed += out.stringSize(item, pending);
+    else sites.push(i);
+  }
+  const length = (list[end] as { length: number }).length;
+  const lengthChoices = [1, 3, 5, 9].filter((size) => size >= lengthSize(length));
+  const choices = sites.map((i) => integerSizes(list[i] as number));
+  const start = out.offset + fixed + 2; // + the uniform-array token and its element token
+  let best: { sizes: number[]; length: number; total: number } | undefined;
+  const pick = (k: number, sizes: number[], sum: number): void => {
+    if (k < sites.length) {
+      for (const size of choices[k]!) pick(k + 1, [...sizes, size], sum + size);
+      return;
+    }
+    for (const lengthBytes of lengthChoices) {
+      const total = sum + lengthBytes;
+      if ((start + total) % align === 0 && (best === undefined || total < best.total)) best = { sizes, length: lengthBytes, total };
+    }
+  };
+  pick(0, [], 0);
+  if (best === undefined) return { plan: undefined, end };
+  const plan = new Map<number, number>();
+  sites.forEach((i, k) => plan.set(i, best!.sizes[k]!));
+  plan.set(-1, best.length);
+  return { plan, end };
+}
+
 function uniformElement(values: TypedValues): number {
   if (values instanceof Float32Array) return JID.REAL32;
   if (values instanceof Float64Array) return JID.REAL64;
@@ -436,22 +562,17 @@ function uniformElement(values: TypedValues): number {
   return JID.INT64;
 }
 
-function writeValue(out: Output, value: JsonValue, depth: number): void {
+function writeValue(out: Output, value: JsonValue, depth: number, encodedBytes?: number): void {
   if (depth > MAX_DEPTH) throw partError(PartErrorCode.PART_BAD_ARGUMENT, 'binary JSON: value nested too deep');
   if (value === null) return out.u8(JID.NULL);
   if (value === true) return out.u8(JID.TRUE);
   if (value === false) return out.u8(JID.FALSE);
   if (typeof value === 'number') {
+    if (encodedBytes !== undefined) return writeInteger(out, value, encodedBytes);
     if (Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) {
-      out.u8(JID.INT32);
-      out.reserve(4);
-      out.view.setInt32(out.offset, value, true);
-      out.offset += 4;
+      writeInteger(out, value, 5);
     } else if (Number.isInteger(value) && Number.isSafeInteger(value)) {
-      out.u8(JID.INT64);
-      out.reserve(8);
-      out.view.setBigInt64(out.offset, BigInt(value), true);
-      out.offset += 8;
+      writeInteger(out, value, 9);
     } else {
       out.u8(JID.REAL64);
       out.reserve(8);
@@ -478,7 +599,7 @@ function writeValue(out: Output, value: JsonValue, depth: number): void {
   if (value instanceof UniformArray) {
     out.u8(JID.UNIFORM_ARRAY);
     out.u8(value.element);
-    out.length(value.length);
+    out.length(value.length, encodedBytes);
     const typed = value.typed(true);
     out.raw(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
     return;
@@ -487,7 +608,7 @@ function writeValue(out: Output, value: JsonValue, depth: number): void {
     const element = uniformElement(value);
     out.u8(JID.UNIFORM_ARRAY);
     out.u8(element);
-    out.length(value.length);
+    out.length(value.length, encodedBytes);
     const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     if (hostIsLittleEndian) out.raw(bytes);
     else throw partError(PartErrorCode.PART_UNSUPPORTED, 'binary JSON: writing on a big-endian host is not supported');
@@ -495,7 +616,19 @@ function writeValue(out: Output, value: JsonValue, depth: number): void {
   }
   if (Array.isArray(value)) {
     out.u8(JID.ARRAY_BEGIN);
-    for (const item of value) writeValue(out, item, depth + 1);
+    // Encodings chosen by `alignmentPlan` for a run of keys and integers ending in an array.
+    let plan: Map<number, number> | undefined;
+    let planEnd = -1;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      if (i > planEnd && (typeof item === 'string' || isIntegerToken(item))) {
+        const planned = alignmentPlan(out, value, i);
+        plan = planned.plan;
+        planEnd = planned.end;
+      }
+      const bytes = i <= planEnd ? plan?.get(i === planEnd ? -1 : i) : undefined;
+      writeValue(out, item, depth + 1, bytes);
+    }
     out.u8(JID.ARRAY_END);
     return;
   }

@@ -117,9 +117,17 @@ function listLength(value: JsonValue | undefined): number {
  * `size` into a new array for `storage`. The data present is checked against the element count
  * before the output is allocated.
  */
-export function decodeBlock(block: JsonValue | undefined, elements: number, size: number, storage: StorageType, what: string): AttributeData;
-export function decodeBlock(block: JsonValue | undefined, elements: number, size: number, storage: StorageType, what: string, checkOnly: true): undefined;
-export function decodeBlock(block: JsonValue | undefined, elements: number, size: number, storage: StorageType, what: string, checkOnly = false): AttributeData | undefined {
+export function decodeBlock(block: JsonValue | undefined, elements: number, size: number, storage: StorageType, what: string, mode?: 'view' | 'copy'): AttributeData;
+export function decodeBlock(block: JsonValue | undefined, elements: number, size: number, storage: StorageType, what: string, mode: 'check'): undefined;
+export function decodeBlock(
+  block: JsonValue | undefined,
+  elements: number,
+  size: number,
+  storage: StorageType,
+  what: string,
+  mode: 'view' | 'copy' | 'check' = 'copy',
+): AttributeData | undefined {
+  const checkOnly = mode === 'check';
   const fields = pairs(block, what);
   const total = elements * size;
   const raw = fields.get('rawpagedata');
@@ -149,10 +157,10 @@ export function decodeBlock(block: JsonValue | undefined, elements: number, size
     if (checkOnly) return undefined;
     const plain = packing.length === 1 && flags.every((f) => !f.some(Boolean));
     if (plain && raw instanceof UniformArray) {
-      // The common case: one copy of the file's array is the attribute's data.
-      const typed = raw.typed();
+      // The common case, one array of the attribute's own type: a view of the file's bytes when
+      // they are aligned and in host order ('view'), else one copy (a byte copy, or a swap).
       const model = arrayForStorage(storage, 0);
-      if (typed.constructor === model.constructor) return typed as AttributeData;
+      if (raw.typedConstructor() === model.constructor) return raw.typed(mode === 'view') as AttributeData;
     }
     const out = arrayForStorage(storage, total);
     const source = numericSource(raw, `${what} rawpagedata`);
@@ -268,8 +276,8 @@ function entryInfo(entry: AttributeEntry): AttributeInfo {
   return info;
 }
 
-function decodeEntry(entry: AttributeEntry, elements: number): ParticleAttribute {
-  const data = decodeBlock(entry.values, elements, entry.size, entry.storage, `attribute '${entry.name}'`);
+function decodeEntry(entry: AttributeEntry, elements: number, mode: 'view' | 'copy'): ParticleAttribute {
+  const data = decodeBlock(entry.values, elements, entry.size, entry.storage, `attribute '${entry.name}'`, mode);
   const attribute: ParticleAttribute = { name: entry.name, type: entry.type, width: entry.size, data, storage: entry.storage };
   if (entry.interpretation !== undefined) attribute.interpretation = entry.interpretation;
   if (entry.strings !== undefined) {
@@ -293,7 +301,9 @@ function plain(value: JsonValue | undefined): unknown {
 
 /**
  * Turns a parsed geometry document into a particle set (`decode`), or just its header. `format`
- * and `formatName` name the container in the result.
+ * and `formatName` name the container in the result. Attribute arrays stored plainly (one
+ * little-endian uniform array at an aligned offset) are views of the document's bytes unless
+ * `options.copy`; with `privateBytes` (the reader's own buffer: an unpacked `.bgeo.sc`) always.
  */
 export function interpretGeometry(
   document: JsonValue,
@@ -301,6 +311,7 @@ export function interpretGeometry(
   decode: boolean,
   format: string,
   formatName: string,
+  privateBytes = false,
 ): { set?: ParticleSet; info: ParticleInfo } {
   const top = pairs(document, 'the document');
   const count = numberOf(top.get('pointcount') ?? 0, 'pointcount');
@@ -357,14 +368,15 @@ export function interpretGeometry(
   if (typeof fileVersion === 'string') info.version = fileVersion;
   if (!decode) {
     // Check the data present against the counts (cheap: lengths only, nothing decoded).
-    for (const entry of pointEntries) decodeBlock(entry.values, count, entry.size, entry.storage, `attribute '${entry.name}'`, true);
+    for (const entry of pointEntries) decodeBlock(entry.values, count, entry.size, entry.storage, `attribute '${entry.name}'`, 'check');
     return { info };
   }
   const set = createParticleSet(count);
   set.format = format;
   set.notes = notes;
-  set.attributes = pointEntries.map((entry) => decodeEntry(entry, count));
-  set.fixed = globalEntries.map((entry) => decodeEntry(entry, 1));
+  const mode = privateBytes || options?.copy !== true ? 'view' : 'copy';
+  set.attributes = pointEntries.map((entry) => decodeEntry(entry, count, mode));
+  set.fixed = globalEntries.map((entry) => decodeEntry(entry, 1, 'copy'));
   set.extras['houdini'] = { fileversion: fileVersion, info: plain(top.get('info')) };
   info.attributes = set.attributes.map(attributeInfo);
   return { set, info };
