@@ -15,9 +15,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeExr } from '@vfxkit/exr';
+import { halfToFloat } from '@vfxkit/core';
+import { readExr, readExrHeader, writeExr, type ExrCompression } from '@vfxkit/exr';
 import { createParticleSet, writeParticles } from '@vfxkit/particles';
-import { findChromium, launchBrowser, startViewServer, type Browser, type Page } from '@vfxkit/tool-view';
+import { decodeBand } from '../viewers/src/decode/exr-bands.js';
+import { findChromium, launchBrowser, startViewServer, type Browser, type Page, type ViewResponseEvent } from '@vfxkit/tool-view';
 import { realFixtures, repoRoot, tempDir } from './helpers.js';
 import type { VfxViewApi, ViewInfo, ViewOptions } from '../viewers/src/contract.js';
 
@@ -91,6 +93,27 @@ function twoPartExr(): Uint8Array {
   ]);
 }
 
+/** Half bits of channel `c` at (x, y) of `noisyExr`: finite values in [0, 1), noise that ZIP cannot shrink much. */
+function noisyHalf(x: number, y: number, c: number): number {
+  let h = Math.imul(x + 1, 0x9e3779b1) ^ Math.imul(y + 7, 0x85ebca6b) ^ Math.imul(c + 3, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h ^= h >>> 13;
+  return (h >>> 0) % 0x3bff;
+}
+
+/** A 1024x600 half RGBA image of noise (`noisyHalf`), larger than 2 MiB packed: the size from
+ *  which the viewer splits an EXR into bands of rows, one per decode worker. */
+function noisyExr(compression: ExrCompression, tiles?: { xSize: number; ySize: number }): Uint8Array {
+  const w = 1024;
+  const h = 600;
+  const channels = ['A', 'B', 'G', 'R'].map((name, c) => {
+    const data = new Uint16Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = noisyHalf(x, y, c);
+    return { name, type: 'half' as const, data };
+  });
+  return writeExr({ width: w, height: h, compression, channels, ...(tiles !== undefined ? { tiles } : {}) });
+}
+
 /** Five points at known positions, coloured. */
 const POINTS: [number, number, number][] = [
   [0, 0, 0],
@@ -139,15 +162,105 @@ function set(page: Page, options: Partial<ViewOptions>): Promise<ViewInfo> {
 }
 
 // Tests ---------------------------------------------------------------------------------------
+// The bands outside the browser (Node 20 has Blob, streams and DecompressionStream as browsers do):
+// every split of every scanline compression joins into exactly what readExr reads.
+describe('viewer: an EXR part decoded in bands of rows (viewers/src/decode/exr-bands.ts)', () => {
+  const planes = (width: number, height: number) =>
+    ['A', 'B', 'G', 'R'].map((name, c) => {
+      const data = new Uint16Array(width * height);
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = noisyHalf(x, y, c);
+      return { name, type: 'half' as const, data };
+    });
+  const join = async (bytes: Uint8Array, count: number, part?: number) => {
+    const source = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const bands = [];
+    for (let band = 0; band < count; band++) bands.push(await decodeBand({ source, name: 'test.exr', size: bytes.byteLength }, part, band, count, () => undefined));
+    return bands;
+  };
+
+  for (const compression of ['zip', 'zips', 'piz', 'none', 'rle'] as const) {
+    it(`${compression}: 2, 3 and 4 bands join into readExr's pixels, the rows split on chunk boundaries`, async () => {
+      const bytes = writeExr({ width: 203, height: 260, compression, channels: planes(203, 260) });
+      const whole = readExr(bytes);
+      for (const count of [2, 3, 4]) {
+        const bands = await join(bytes, count);
+        let next = 0;
+        for (const band of bands) {
+          assert.ok(band !== null, `${count} bands: every band decodes`);
+          assert.equal(band.plan.yMin, next, `${count} bands: band rows follow on`);
+          next = band.plan.yMax + 1;
+          const rows = band.plan.yMax - band.plan.yMin + 1;
+          for (const [c, channel] of band.image.channels.entries()) {
+            const all = whole.channels[c]!.data as Uint16Array;
+            assert.deepEqual(channel.data, all.subarray(band.plan.yMin * 203, (band.plan.yMin + rows) * 203), `${count} bands: ${channel.name} of rows ${band.plan.yMin}-${band.plan.yMax}`);
+          }
+        }
+        assert.equal(next, 260, `${count} bands cover every row`);
+      }
+    });
+  }
+
+  it('part 1 of a multi-part file (chunk leaders carry the part number)', async () => {
+    const bytes = writeExr([
+      { name: 'plain', width: 120, height: 90, compression: 'none', channels: planes(120, 90) },
+      { name: 'big', width: 120, height: 90, compression: 'zip', channels: planes(120, 90) },
+    ]);
+    const whole = readExr(bytes, { part: 1 });
+    const bands = await join(bytes, 2, 1);
+    const joined = new Uint16Array(120 * 90);
+    for (const band of bands) {
+      assert.ok(band !== null);
+      assert.equal(band.plan.part, 1);
+      joined.set(band.image.channels[3]!.data as Uint16Array, band.plan.yMin * 120);
+    }
+    assert.deepEqual(joined, whole.channels[3]!.data);
+  });
+
+  it('a part it cannot split (tiled, or too few chunks) is left to band 0 whole: every band answers null', async () => {
+    const tiled = writeExr({ width: 128, height: 128, compression: 'zip', tiles: { xSize: 32, ySize: 32 }, channels: planes(128, 128) });
+    assert.deepEqual(await join(tiled, 2), [null, null]);
+    const short = writeExr({ width: 64, height: 40, compression: 'zip', channels: planes(64, 40) });
+    assert.deepEqual(await join(short, 2), [null, null]);
+  });
+
+  it('a damaged chunk fails its band with the error readExr gives, naming the chunk', async () => {
+    const bytes = writeExr({ width: 203, height: 200, compression: 'zip', channels: planes(203, 200) });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Chunk 10 of 13 (rows 160-175) is in the second of two bands.
+    const table = readExrHeader(bytes).offsetTablesOffset;
+    const offsets = Array.from({ length: 13 }, (_, c) => Number(view.getBigUint64(table + c * 8, true)));
+    const damaged = bytes.slice();
+    const dataAt = offsets[10]! + 8;
+    for (let i = 20; i < 60; i++) damaged[dataAt + i] = 0x55;
+    let expected: { code?: string; message?: string } = {};
+    try {
+      readExr(damaged);
+    } catch (error) {
+      expected = error as { code: string; message: string };
+    }
+    assert.ok(expected.code !== undefined, 'readExr refuses the damaged file');
+    const source = new Blob([damaged]);
+    const first = await decodeBand({ source, name: 'damaged.exr', size: damaged.byteLength }, undefined, 0, 2, () => undefined);
+    assert.ok(first !== null, 'the first band is intact');
+    await assert.rejects(decodeBand({ source, name: 'damaged.exr', size: damaged.byteLength }, undefined, 1, 2, () => undefined), (error: { code?: string; message?: string }) => {
+      assert.equal(error.code, expected.code);
+      assert.match(error.message ?? '', /chunk 10/);
+      return true;
+    });
+  });
+});
+
 
 describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
   const temp = tempDir('vfx-view-app-');
   let browser: Browser;
   let page: Page;
   const servers: { close(): Promise<void> }[] = [];
+  /** Every response of the servers (the band test counts the range requests). */
+  const responses: ViewResponseEvent[] = [];
 
   const serve = async (paths: string[]): Promise<string> => {
-    const server = await startViewServer({ paths, cwd: temp.dir, viewerDir });
+    const server = await startViewServer({ paths, cwd: temp.dir, viewerDir, onResponse: (event) => responses.push(event) });
     servers.push(server);
     return server.url;
   };
@@ -157,6 +270,8 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     writeFileSync(join(temp.dir, 'grey20.exr'), flatExr(0.2));
     writeFileSync(join(temp.dir, 'grey80.exr'), flatExr(0.8));
     writeFileSync(join(temp.dir, 'parts.exr'), twoPartExr());
+    writeFileSync(join(temp.dir, 'noise-zip.exr'), noisyExr('zip'));
+    writeFileSync(join(temp.dir, 'noise-tiled.exr'), noisyExr('zip', { xSize: 64, ySize: 64 }));
     for (let f = 1001; f <= 1005; f++) writeFileSync(join(temp.dir, `seq.${f}.exr`), flatExr((f - 1000) / 10, 48, 27));
     writeFileSync(join(temp.dir, 'points.pda'), particleFile());
     for (let f = 1; f <= 3; f++) writeFileSync(join(temp.dir, `drift.${String(f).padStart(4, '0')}.pda`), particleFile(f - 1));
@@ -219,6 +334,12 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     await set(page, { layer: '', channel: 'g' });
     const green = pixel(await screenshot(page, 'exr-green'), lx, ly);
     assert.ok(green.every((v) => Math.abs(v - 0.1 * 255) <= 2), `G as grey ${green}`);
+    // Alpha (bound only for this view) is 1: white.
+    await set(page, { channel: 'a' });
+    const alpha = pixel(await screenshot(page, 'exr-alpha'), lx, ly);
+    assert.ok(alpha.every((v) => v >= 253), `A as grey ${alpha}`);
+    await set(page, { channel: 'rgb' });
+    assert.ok(Math.abs(pixel(await screenshot(page, 'exr-rgb-again'), lx, ly)[0]! - 0.2 * 255) <= 2, 'back to RGB');
     // No UI chrome in snapshot mode.
     assert.equal(await page.locator('.panel').isVisible(), false);
   });
@@ -250,6 +371,136 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     const panned = await at(cx + 200, cy);
     assert.deepEqual(panned, centreBefore, `after a 200 px drag the pixel follows the cursor: ${panned}`);
     await page.screenshot({ path: join(outDir, 'view-exr-ui-page.png') });
+  });
+
+  it('a large EXR is decoded in bands by every worker (range requests): exact values on both sides of each split; a tiled one whole', async () => {
+    for (const name of ['noise-zip.exr', 'noise-tiled.exr']) {
+      assert.ok(readFileSync(join(temp.dir, name)).length > 2 * 1024 * 1024, `${name} is over 2 MiB`);
+    }
+    const url = await serve(['noise-zip.exr', 'noise-tiled.exr']);
+    responses.length = 0;
+    // Two decode workers whatever the cores (the default is one per core but one).
+    const info = await open(page, url, '?snapshot=1&workers=2');
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.summary.resolution, '1024x600');
+    assert.equal(info.summary.dataWindow, '(0 0) - (1023 599)');
+    const ranges = responses.filter((r) => r.path.startsWith('files/0/') && r.status === 206);
+    // Each band reads the headers, then its own chunks.
+    assert.ok(ranges.length >= 4, `range requests for the bands: ${ranges.map((r) => `${r.status} ${r.bytes}`).join(', ')}`);
+    // Snapshot mode fits 1024x600 in 960x540: 0.9 CSS px per pixel, centred.
+    const scale = Math.min(WIDTH / 1024, HEIGHT / 600);
+    const x0 = (WIDTH - 1024 * scale) / 2;
+    const y0 = (HEIGHT - 600 * scale) / 2;
+    const check = async (label: string): Promise<void> => {
+      // The rows either side of every split (2, 3 or 4 bands of the 38 chunks of 16 rows), and
+      // the first and last rows.
+      const rows = new Set([0, 1, 598, 599]);
+      for (const bands of [2, 3, 4]) {
+        for (let band = 1; band < bands; band++) {
+          const split = Math.floor((38 * band) / bands) * 16;
+          rows.add(split - 1).add(split);
+        }
+      }
+      for (const py of rows) {
+        for (const px of [0, 511, 1023]) {
+          const probe = await page.evaluate(([x, y]) => window.vfxView.probe(x, y), [x0 + (px + 0.5) * scale, y0 + (py + 0.5) * scale] as [number, number]);
+          assert.ok(probe !== null, `${label}: the probe finds (${px}, ${py})`);
+          assert.deepEqual(probe.pixel, [px, py]);
+          const expected = { A: halfToFloat(noisyHalf(px, py, 0)), B: halfToFloat(noisyHalf(px, py, 1)), G: halfToFloat(noisyHalf(px, py, 2)), R: halfToFloat(noisyHalf(px, py, 3)) };
+          assert.deepEqual(probe.values, expected, `${label}: values at (${px}, ${py})`);
+        }
+      }
+    };
+    await check('zip, in bands');
+    // The canvas shows both bands alike (no empty band): the mean green of the top and bottom
+    // quarters of the noise (about 50 of 255), well above the window's backdrop (0.09: 23 of 255).
+    const shot = await screenshot(page, 'exr-bands');
+    const mean = (from: number, to: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let y = from; y < to; y += 3) for (let x = Math.ceil(x0); x < WIDTH - x0; x += 3, n++) sum += pixel(shot, x, y)[1]!;
+      return sum / n;
+    };
+    const top = mean(Math.ceil(y0), Math.ceil(y0 + 135 * scale));
+    const bottom = mean(Math.floor(y0 + 465 * scale), Math.floor(y0 + 600 * scale));
+    assert.ok(top > 35 && bottom > 35 && Math.abs(top - bottom) < 8, `top ${top.toFixed(1)} and bottom ${bottom.toFixed(1)} quarters are alike`);
+    // The alpha view draws the A channel (bound only for that view): screen pixel = A * 255 (linear).
+    await set(page, { channel: 'a', display: 'linear' });
+    const alphaShot = await screenshot(page, 'exr-bands-alpha');
+    for (const [sx, sy] of [
+      [100, 60],
+      [480, 270],
+      [861, 480],
+      [300, 400],
+    ] as const) {
+      const probe = await page.evaluate(([x, y]) => window.vfxView.probe(x, y), [sx + 0.5, sy + 0.5] as [number, number]);
+      assert.ok(probe !== null);
+      const shown = pixel(alphaShot, sx, sy)[0]!;
+      assert.ok(Math.abs(shown - probe.values.A! * 255) <= 2, `alpha at ${sx}, ${sy}: ${shown} for A ${probe.values.A}`);
+    }
+    await set(page, { channel: 'rgb', display: 'srgb' });
+    const tiled = await set(page, { item: 1 });
+    assert.equal(tiled.status, 'ready', tiled.error ?? '');
+    await check('zip tiles, whole');
+  });
+
+  it('EXR: a two-finger pinch (touch) zooms by the ratio of the finger distances about their middle, and a two-finger drag pans', async () => {
+    const url = await serve(['noise-zip.exr']);
+    const info = await open(page, url);
+    assert.equal(info.status, 'ready', info.error ?? '');
+    const box = (await page.locator('#vfx-canvas').boundingBox())!;
+    const cx = Math.round(box.width / 2);
+    const cy = Math.round(box.height / 2);
+    const at = async (x: number, y: number): Promise<[number, number]> => {
+      const probe = await page.evaluate(([px, py]) => window.vfxView.probe(px, py), [x, y] as [number, number]);
+      assert.ok(probe !== null, `the probe finds a pixel at ${x}, ${y}`);
+      return probe.pixel;
+    };
+    /** Image pixels per 200 CSS px, across the middle. */
+    const span = async (): Promise<number> => (await at(cx + 100, cy))[0] - (await at(cx - 100, cy))[0];
+    const centreBefore = await at(cx, cy);
+    const spanBefore = await span();
+    const cdp = await page.context().newCDPSession(page);
+    const touch = async (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]): Promise<void> => {
+      await cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x: box.x + x, y: box.y + y, id })) });
+    };
+    // Fingers 40 px either side of the middle move apart to 100 px: 2.5x.
+    await touch('touchStart', [
+      [cx - 40, cy],
+      [cx + 40, cy],
+    ]);
+    for (let d = 45; d <= 100; d += 5) {
+      await touch('touchMove', [
+        [cx - d, cy],
+        [cx + d, cy],
+      ]);
+    }
+    await touch('touchEnd', []);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    const spanAfter = await span();
+    const factor = spanBefore / spanAfter;
+    assert.ok(Math.abs(factor - 2.5) < 0.1, `zoomed by ${factor.toFixed(3)} (span ${spanBefore} -> ${spanAfter} pixels), expected 2.5`);
+    const centreAfter = await at(cx, cy);
+    assert.ok(Math.abs(centreAfter[0] - centreBefore[0]) <= 1 && Math.abs(centreAfter[1] - centreBefore[1]) <= 1, `the pixel between the fingers stays: ${centreBefore} -> ${centreAfter}`);
+    const shot = await screenshot(page, 'exr-pinched');
+    assert.ok(shot.width > 0);
+    // Two fingers moving together 60 px right pan the image with them, at the same zoom.
+    await touch('touchStart', [
+      [cx - 50, cy],
+      [cx + 50, cy],
+    ]);
+    for (let dx = 10; dx <= 60; dx += 10) {
+      await touch('touchMove', [
+        [cx - 50 + dx, cy],
+        [cx + 50 + dx, cy],
+      ]);
+    }
+    await touch('touchEnd', []);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    const moved = await at(cx + 60, cy);
+    assert.ok(Math.abs(moved[0] - centreAfter[0]) <= 1 && Math.abs(moved[1] - centreAfter[1]) <= 1, `the pixel followed the fingers: ${centreAfter} -> ${moved} at +60 px`);
+    assert.ok(Math.abs(spanBefore / (await span()) - 2.5) < 0.1, 'a two-finger drag does not zoom');
+    await cdp.detach();
   });
 
   it('EXR: a second part of a multi-part file', async () => {
@@ -438,6 +689,36 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     const surface = await screenshot(page, 'volume-level-set');
     assert.ok(!isBackground(pixel(surface, mid[0], mid[1]), 20), `the surface is drawn at the centre: ${pixel(surface, mid[0], mid[1])}`);
     assert.ok(isBackground(pixel(surface, 4, 4)), 'the corner of the canvas is empty');
+  });
+
+  it('volume: the grid picker switches grids, by set({grid}) and by the panel control, and the summary and pixels follow', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {
+    // OpenUSD's test volume holds two float grids: density (23x23x42 voxels) and heat (22x21x32).
+    const url = await serve([join(real!, 'vdb/openusd/densityAndHeat.vdb')]);
+    const info = await open(page, url);
+    assert.equal(info.status, 'ready', info.error ?? '');
+    assert.equal(info.summary.grid, 'density');
+    const picker = page.locator('label.row', { has: page.locator('.row-label', { hasText: /^Grid$/ }) }).locator('select');
+    assert.deepEqual(await picker.locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value)), ['density', 'heat']);
+    const density = await screenshot(page, 'volume-grid-density');
+    const heat = await set(page, { grid: 'heat' });
+    assert.equal(heat.status, 'ready', heat.error ?? '');
+    assert.equal(heat.summary.grid, 'heat');
+    assert.notDeepEqual(heat.summary.dense, info.summary.dense, `the summary describes the heat grid: ${String(heat.summary.dense)}`);
+    assert.equal(await picker.inputValue(), 'heat');
+    const heatShot = await screenshot(page, 'volume-grid-heat');
+    let differ = 0;
+    for (let i = 0; i < density.data.length; i += density.channels) if (Math.abs(density.data[i]! - heatShot.data[i]!) + Math.abs(density.data[i + 1]! - heatShot.data[i + 1]!) > 12) differ++;
+    assert.ok(differ > 200, `the heat grid draws differently from the density grid (${differ} pixels differ)`);
+    // The panel control: back to density, the same picture as at first.
+    await picker.selectOption('density');
+    await page.waitForFunction(() => window.vfxView.info().summary.grid === 'density');
+    const back = await page.evaluate(() => window.vfxView.whenReady());
+    assert.equal(back.summary.grid, 'density');
+    assert.deepEqual(back.summary.dense, info.summary.dense);
+    const again = await screenshot(page, 'volume-grid-density-again');
+    let changed = 0;
+    for (let i = 0; i < density.data.length; i += density.channels) if (Math.abs(density.data[i]! - again.data[i]!) > 6) changed++;
+    assert.ok(changed < density.data.length / density.channels / 1000, `the density grid is drawn as before (${changed} pixels differ)`);
   });
 
   it('EXR luminance/chroma (Y, RY, BY) is shown as the RGB it encodes', { skip: real === undefined ? 'no ../shared/fixtures-real' : false }, async () => {

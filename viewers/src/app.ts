@@ -5,9 +5,10 @@
  */
 import { NoToneMapping, SRGBColorSpace, WebGLRenderer } from 'three';
 import { groupFileNames } from '@vfxkit/core';
-import { CHANNELS, DISPLAYS, kindFromName } from './contract.js';
+import { kindFromName } from './contract.js';
 import type { ItemKind, ProbeResult, Session, SessionFrame, SessionItem, ViewInfo, ViewOptions, ViewStatus, VfxViewApi } from './contract.js';
-import { Decoder, failureMessage } from './decoder.js';
+import { type Decoder, failureMessage } from './decoder.js';
+import { cacheKey, decodeRequest, entryFor, optionsFrom } from './session.js';
 import type { Decoded, DecodedAlembic, DecodedImage } from './protocol.js';
 import { element, facts, formatValue, section, select } from './ui.js';
 import { AlembicViewer } from './viewers/alembic.js';
@@ -15,22 +16,6 @@ import { ImageViewer } from './viewers/image.js';
 import { ParticlesViewer } from './viewers/particles.js';
 import type { Viewer, ViewerHost } from './viewers/types.js';
 import { VolumeViewer } from './viewers/volume.js';
-
-const DEFAULTS: ViewOptions = {
-  item: 0,
-  compare: null,
-  frame: null,
-  exposure: 0,
-  gamma: 1,
-  display: 'srgb',
-  channel: 'rgb',
-  layer: '',
-  part: 0,
-  attr: '',
-  grid: '',
-  camera: '',
-  wipe: 0.5,
-};
 
 /** Decoded frames kept for playback: most recently used last, bounded by bytes. */
 class FrameCache {
@@ -117,48 +102,13 @@ class FrameCache {
 
 type ViewerKind = 'image' | 'particles' | 'volume' | 'alembic';
 
-function number(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** Options from the session defaults and the query string. */
-export function optionsFrom(session: Session | undefined, query: URLSearchParams): ViewOptions {
-  const options: ViewOptions = { ...DEFAULTS };
-  const s = session?.options ?? {};
-  if (s.frame !== undefined) options.frame = s.frame;
-  if (s.exposure !== undefined) options.exposure = s.exposure;
-  if (s.gamma !== undefined) options.gamma = s.gamma;
-  if (s.display !== undefined && DISPLAYS.includes(s.display)) options.display = s.display;
-  if (s.camera !== undefined) options.camera = s.camera;
-  if (s.compare !== undefined) options.compare = s.compare;
-  options.item = number(query.get('item')) ?? options.item;
-  const compare = number(query.get('compare'));
-  if (compare !== undefined) options.compare = compare;
-  const frame = number(query.get('frame'));
-  if (frame !== undefined) options.frame = frame;
-  options.exposure = number(query.get('exposure')) ?? options.exposure;
-  options.gamma = number(query.get('gamma')) ?? options.gamma;
-  const display = query.get('display');
-  if (display !== null && (DISPLAYS as readonly string[]).includes(display)) options.display = display as ViewOptions['display'];
-  const channel = query.get('channel');
-  if (channel !== null && (CHANNELS as readonly string[]).includes(channel)) options.channel = channel as ViewOptions['channel'];
-  options.layer = query.get('layer') ?? options.layer;
-  options.part = number(query.get('part')) ?? options.part;
-  options.attr = query.get('attr') ?? options.attr;
-  options.grid = query.get('grid') ?? options.grid;
-  options.camera = query.get('camera') ?? options.camera;
-  options.wipe = number(query.get('wipe')) ?? options.wipe;
-  return options;
-}
-
 export class App implements ViewerHost {
   readonly renderer: WebGLRenderer;
   readonly canvas: HTMLCanvasElement;
   readonly overlay: HTMLElement;
   readonly snapshot: boolean;
-  private readonly decoder = new Decoder();
+  /** The first view's decode, started by main.ts before this code loaded. */
+  private preloaded: Promise<{ key: string; promise: Promise<Decoded> } | undefined>;
   private readonly cache: FrameCache;
   private session: Session = { version: 1, items: [], options: {} };
   private current: ViewOptions;
@@ -195,7 +145,18 @@ export class App implements ViewerHost {
     fpsInput: HTMLInputElement;
   };
 
-  constructor(root: HTMLElement, query: URLSearchParams, sessionRequest: Promise<Response> = fetch('api/session', { cache: 'no-store' })) {
+  /**
+   * `session` is the `api/session` document (main.ts asks for it first thing); `preloaded`, the
+   * decode of the first view's file that main.ts started meanwhile, with its cache key.
+   */
+  constructor(
+    root: HTMLElement,
+    query: URLSearchParams,
+    session: Promise<unknown>,
+    private readonly decoder: Decoder,
+    preloaded: Promise<{ key: string; promise: Promise<Decoded> } | undefined> = Promise.resolve(undefined),
+  ) {
+    this.preloaded = preloaded;
     this.snapshot = query.get('snapshot') === '1';
     this.current = optionsFrom(undefined, query);
     document.body.classList.toggle('snapshot', this.snapshot);
@@ -280,7 +241,7 @@ export class App implements ViewerHost {
     this.resize();
     this.listen(viewport);
     this.setStatus('loading');
-    this.tail = this.start(sessionRequest);
+    this.tail = this.start(session);
   }
 
   // ViewerHost
@@ -353,11 +314,10 @@ export class App implements ViewerHost {
     });
   }
 
-  private async start(sessionRequest: Promise<Response>): Promise<ViewInfo> {
+  private async start(sessionRequest: Promise<unknown>): Promise<ViewInfo> {
     try {
-      const response = await sessionRequest;
-      if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for api/session`);
-      const session = (await response.json()) as Session;
+      const session = (await sessionRequest) as Session;
+      performance.mark('vfx:session');
       if (session === null || typeof session !== 'object' || !Array.isArray(session.items)) throw new Error('api/session is not a vfx view session');
       this.session = session;
       this.current = optionsFrom(session, new URLSearchParams(location.search));
@@ -366,6 +326,9 @@ export class App implements ViewerHost {
       this.renderNow();
       return this.info();
     }
+    // While the first file decodes, have the image viewer's shader compiled (slow on SwiftShader).
+    const first = this.item();
+    if (first !== undefined && (first.kind === 'exr' || first.kind === 'image')) (this.ensureViewer('image') as ImageViewer).warm();
     return this.load();
   }
 
@@ -415,35 +378,26 @@ export class App implements ViewerHost {
 
   private cacheKey(item: SessionItem, frame: SessionFrame): string {
     const { part, grid } = this.selection(item);
-    return `${item.id}|${frame.url}|p${part}|g${grid}`;
+    return cacheKey(item, frame, part, grid);
   }
 
   private entryFor(item: SessionItem, frame: number | null): SessionFrame | undefined {
-    if (frame !== null) {
-      const exact = item.frames.find((f) => f.frame === frame);
-      if (exact !== undefined) return exact;
-      // The nearest frame at or before (sequences with holes hold the last frame).
-      const before = item.frames.filter((f) => f.frame !== null && f.frame <= frame);
-      if (before.length > 0) return before[before.length - 1];
-    }
-    return item.frames[0];
+    return entryFor(item, frame);
   }
 
-  private decodeEntry(item: SessionItem, entry: SessionFrame): Promise<Decoded> {
-    const keep = new Set<string>([this.cacheKey(item, entry)]);
-    return this.cache.load(
-      this.cacheKey(item, entry),
-      () =>
-        this.decoder.decode({
-          type: 'decode',
-          source: this.resolveUrl(entry.url),
-          name: entry.name,
-          kind: item.kind,
-          ...(this.selection(item).part > 0 ? { part: this.selection(item).part } : {}),
-          ...(this.selection(item).grid !== '' ? { grid: this.selection(item).grid } : {}),
-        }),
-      keep,
-    );
+  /** The decode main.ts started for `key` before the app loaded (once), if that is the one. */
+  private async takePreloaded(key: string): Promise<{ promise: Promise<Decoded> } | undefined> {
+    const preloaded = await this.preloaded;
+    if (preloaded === undefined || preloaded.key !== key) return undefined;
+    this.preloaded = Promise.resolve(undefined);
+    return { promise: preloaded.promise };
+  }
+
+  private async decodeEntry(item: SessionItem, entry: SessionFrame): Promise<Decoded> {
+    const key = this.cacheKey(item, entry);
+    const preloaded = await this.takePreloaded(key);
+    const { part, grid } = this.selection(item);
+    return this.cache.load(key, () => preloaded?.promise ?? this.decoder.decode(decodeRequest(item, entry, this.resolveUrl(entry.url), part, grid)), new Set([key]));
   }
 
   private ensureViewer(kind: ViewerKind): Viewer {
@@ -497,7 +451,9 @@ export class App implements ViewerHost {
       this.fail(`Cannot read ${this.entryFor(item, this.current.frame)?.name ?? item.name}: ${failureMessage(error)}`);
     }
     this.renderNow();
+    performance.mark('vfx:rendered');
     this.updateChrome(true);
+    performance.mark('vfx:chrome');
     return this.info();
   }
 
@@ -517,7 +473,9 @@ export class App implements ViewerHost {
     }
     const entry = item.frames[0];
     if (entry === undefined) throw new Error('the item has no file');
-    const decoded = await this.decoder.decode({ type: 'decode', source: this.resolveUrl(entry.url), name: entry.name, kind: item.kind });
+    const { part, grid } = this.selection(item);
+    const preloaded = await this.takePreloaded(this.cacheKey(item, entry));
+    const decoded = await (preloaded?.promise ?? this.decoder.decode(decodeRequest(item, entry, this.resolveUrl(entry.url), part, grid)));
     if (decoded.kind === 'alembic') await this.adoptAlembic(item, decoded);
     else {
       // Not an Alembic archive after all: show what it is.
@@ -582,7 +540,9 @@ export class App implements ViewerHost {
       const compareEntry = this.entryFor(compareItem, frame);
       if (compareEntry !== undefined) compare = await this.decodeEntry(compareItem, compareEntry);
     }
+    performance.mark('vfx:decoded');
     this.present(decoded, compare?.kind === 'image' ? compare : undefined, entry);
+    performance.mark('vfx:presented');
     this.prefetch(item);
   }
 

@@ -1,18 +1,10 @@
 /**
- * The decode worker: reads a file (a URL the server gives, or a File dropped on the page) with the
- * vfxkit packages and sends back planar typed arrays as transferables, so the page stays
- * responsive on a 4K EXR, a 10M-point cache or a large volume. EXR and browser images are decoded
- * here; particles, volumes and Alembic archives by modules loaded on first use (decode/), so an EXR
- * does not wait for their code. Alembic archives stay open (decode/alembic.ts).
+ * The decode worker's entry, kept small so that it runs at once: the first request's bytes are
+ * asked for as soon as it arrives (the whole file, or for a band of an EXR the head with the
+ * headers and offset tables), while the decoders (decode/work.ts: @vfxkit/exr and the rest) load.
  */
-import { isVfxError } from '@vfxkit/core';
-import { isExr, readExr, readExrHeader } from '@vfxkit/exr';
-import type { ExrChannelData } from '@vfxkit/exr';
-import { isVdb } from '@vfxkit/vdb';
-import type { ItemKind } from './contract.js';
-import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, WorkerRequest, WorkerResponse } from './protocol.js';
-import { ViewError } from './decode/errors.js';
-import { preInflatedZlib } from './decode/exr-inflate.js';
+import type { AbcFrame, Decoded, DecodeRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import { EXR_HEAD_BYTES } from './protocol.js';
 
 interface Scope {
   postMessage(message: WorkerResponse, transfer: Transferable[]): void;
@@ -20,196 +12,47 @@ interface Scope {
 }
 const scope = self as unknown as Scope;
 
-async function fetchBytes(source: string | Blob, name: string): Promise<Uint8Array> {
-  if (typeof source !== 'string') return new Uint8Array(await source.arrayBuffer());
-  let response: Response;
-  try {
-    response = await fetch(source, { cache: 'no-store' });
-  } catch (error) {
-    throw new ViewError('IO', `cannot fetch ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!response.ok) throw new ViewError('IO', `the server answered ${response.status} ${response.statusText} for ${name}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+// The decoders start loading now, beside the first message.
+const work = import('./decode/work.js');
+work.catch(() => undefined); // a request reports it (fail below)
 
-function sniff(bytes: Uint8Array, hint: ItemKind): ItemKind {
-  if (isExr(bytes)) return 'exr';
-  if (isVdb(bytes)) return 'volume';
-  // Ogawa: "Ogawa" then a frozen flag byte.
-  if (bytes.length >= 5 && String.fromCharCode(...bytes.subarray(0, 5)) === 'Ogawa') return 'alembic';
-  const b = bytes;
-  if (b.length >= 4 && ((b[0] === 0xff && b[1] === 0xd8) || (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47))) return 'image';
-  if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'image';
-  if (b.length >= 4 && String.fromCharCode(...b.subarray(0, 3)) === 'GIF') return 'image';
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a))) return 'image';
-  if (hint === 'exr' || hint === 'volume' || hint === 'alembic') return hint; // the reader then says what is wrong
-  return hint === 'image' ? 'image' : 'particles';
-}
-
-function plainArray(data: Uint16Array | Float32Array | Uint32Array): Uint16Array | Float32Array {
-  if (data instanceof Uint32Array) return Float32Array.from(data);
-  return data;
-}
-
-async function decodeExr(bytes: Uint8Array, name: string, part: number | undefined): Promise<DecodedImage> {
-  const header = readExrHeader(bytes);
-  const flat = header.parts.filter((p) => p.type === 'scanlineimage' || p.type === 'tiledimage');
-  if (flat.length === 0) throw new ViewError('EXR_UNSUPPORTED', `${name} holds only deep parts; the viewer shows flat images (use vfx exr flatten or view a flat part)`);
-  const wanted = part ?? flat[0]!.index;
-  const partHeader = header.parts[wanted];
-  if (partHeader === undefined) throw new ViewError('EXR_BAD_ARGUMENT', `${name} has no part ${wanted} (it has ${header.parts.length})`);
-  if (partHeader.type !== 'scanlineimage' && partHeader.type !== 'tiledimage') {
-    throw new ViewError('EXR_UNSUPPORTED', `part ${wanted} of ${name} is a ${partHeader.type} part; the viewer shows flat parts`);
-  }
-  // ZIP chunks inflated by the browser's native zlib first (see decode/exr-inflate.ts).
-  const image = readExr(bytes, { part: wanted, zlib: await preInflatedZlib(bytes, header, wanted) });
-  const channels: ImageChannel[] = image.channels.map((c: ExrChannelData) => ({
-    name: c.name,
-    type: c.type === 'half' ? 'half' : 'float',
-    xSampling: c.xSampling,
-    ySampling: c.ySampling,
-    width: c.width,
-    height: c.height,
-    data: plainArray(c.data),
-  }));
-  const pixelTypes = [...new Set(image.channels.map((c) => c.type))].join(', ');
-  return {
-    kind: 'image',
-    format: 'exr',
-    encoding: 'linear',
-    width: image.width,
-    height: image.height,
-    dataWindow: image.dataWindow,
-    displayWindow: image.displayWindow,
-    pixelAspectRatio: partHeader.pixelAspectRatio,
-    part: wanted,
-    parts: header.parts.map((p) => ({
-      index: p.index,
-      name: p.name,
-      type: p.type,
-      channels: p.channels.map((c) => c.name),
-      dataWindow: p.dataWindow,
-      compression: p.compression,
-    })),
-    channels,
-    summary: {
-      format: 'OpenEXR',
-      resolution: `${image.width}x${image.height}`,
-      dataWindow: `(${image.dataWindow.xMin} ${image.dataWindow.yMin}) - (${image.dataWindow.xMax} ${image.dataWindow.yMax})`,
-      displayWindow: `(${image.displayWindow.xMin} ${image.displayWindow.yMin}) - (${image.displayWindow.xMax} ${image.displayWindow.yMax})`,
-      channels: channels.map((c) => c.name),
-      pixelTypes,
-      compression: image.compression,
-      parts: header.parts.length,
-      part: wanted,
-      ...(image.name !== undefined ? { partName: image.name } : {}),
-    },
-  };
-}
-
-async function decodeBitmap(bytes: Uint8Array, name: string): Promise<DecodedImage> {
-  const b = bytes;
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a))) {
-    throw new ViewError('UNSUPPORTED', `${name} is a TIFF file; browsers do not decode TIFF. Convert it first: vfx img convert ${name} -o ${name.replace(/\.tiff?$/i, '')}.exr`);
-  }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
-  } catch {
-    throw new ViewError('CORRUPT', `${name} could not be decoded as an image (JPEG, PNG, WebP, GIF, AVIF)`);
-  }
-  const { width, height } = bitmap;
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d');
-  if (context === null) throw new ViewError('UNSUPPORTED', 'no 2D canvas in this worker');
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const rgba = context.getImageData(0, 0, width, height).data;
-  const planes = [0, 1, 2, 3].map(() => new Uint8Array(width * height));
-  for (let i = 0, p = 0; p < width * height; p++, i += 4) {
-    planes[0]![p] = rgba[i]!;
-    planes[1]![p] = rgba[i + 1]!;
-    planes[2]![p] = rgba[i + 2]!;
-    planes[3]![p] = rgba[i + 3]!;
-  }
-  const format = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? 'image';
-  const box = { xMin: 0, yMin: 0, xMax: width - 1, yMax: height - 1 };
-  return {
-    kind: 'image',
-    format,
-    encoding: 'srgb',
-    width,
-    height,
-    dataWindow: box,
-    displayWindow: box,
-    pixelAspectRatio: 1,
-    part: 0,
-    parts: [{ index: 0, name: undefined, type: 'scanlineimage', channels: ['R', 'G', 'B', 'A'], dataWindow: box, compression: format }],
-    channels: ['R', 'G', 'B', 'A'].map((channel, i) => ({ name: channel, type: 'uint8', xSampling: 1, ySampling: 1, width, height, data: planes[i]! })),
-    summary: { format: format.toUpperCase(), resolution: `${width}x${height}`, channels: ['R', 'G', 'B', 'A'], pixelTypes: 'uint8 (sRGB)' },
-  };
-}
-
-async function decode(request: DecodeRequest): Promise<Decoded> {
-  const bytes = await fetchBytes(request.source, request.name);
-  if (bytes.length === 0) throw new ViewError('CORRUPT', `${request.name} is empty (0 bytes)`);
-  const kind = sniff(bytes, request.kind);
-  switch (kind) {
-    case 'exr':
-      return await decodeExr(bytes, request.name, request.part);
-    case 'image':
-      return decodeBitmap(bytes, request.name);
-    case 'volume':
-      return (await import('./decode/volume.js')).decodeVolume(bytes, request.name, request.grid, request.maxVoxels ?? 256 ** 3);
-    case 'alembic':
-      return (await import('./decode/alembic.js')).decodeAlembic(bytes, request.name);
-    default:
-      return (await import('./decode/particles.js')).decodeParticles(bytes, request.name);
-  }
-}
-
-function transferables(result: Decoded | AbcFrame | null): Transferable[] {
-  if (result === null) return [];
-  const list: ArrayBufferLike[] = [];
-  if ('kind' in result) {
-    if (result.kind === 'image') for (const c of result.channels) list.push(c.data.buffer);
-    else if (result.kind === 'particles') for (const a of result.attributes) list.push(a.data.buffer);
-    else if (result.kind === 'volume') list.push(result.data.buffer);
-  } else {
-    for (const o of result.objects) {
-      if (o.geometry === undefined) continue;
-      list.push(o.geometry.position.buffer);
-      if (o.geometry.normal !== undefined) list.push(o.geometry.normal.buffer);
-      if (o.geometry.index !== undefined) list.push(o.geometry.index.buffer);
-    }
-  }
-  // Arrays that share a buffer (or views into a larger one) are sent once, as a whole.
-  return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-}
-
-function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof ViewError) return { code: error.code, message: error.message };
-  if (isVfxError(error)) return { code: error.code, message: error.message };
-  if (error instanceof RangeError) return { code: 'LIMIT_EXCEEDED', message: `out of memory or range: ${error.message}` };
-  return { code: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+/** The first fetch of a request from the server, started before the decoders have loaded. */
+function startFetch(request: DecodeRequest): Promise<Response> | undefined {
+  if (typeof request.source !== 'string') return undefined;
+  const init = request.band !== undefined && request.size !== undefined && request.size > 0
+    ? { cache: 'no-store', headers: { Range: `bytes=0-${Math.min(request.size, EXR_HEAD_BYTES) - 1}` } }
+    : { cache: 'no-store' };
+  const response = fetch(request.source, init as RequestInit);
+  response.catch(() => undefined); // the decoder reports it when it reads the response
+  return response;
 }
 
 scope.addEventListener('message', (event) => {
   const { id, request } = event.data;
+  const marks: [string, number][] = [['worker:message', performance.timeOrigin + performance.now()]];
+  const early = request.type === 'decode' ? startFetch(request) : undefined;
   const run = async (): Promise<Decoded | AbcFrame | null> => {
-    if (request.type === 'decode') return decode(request);
+    const decoders = await work;
+    if (request.type === 'decode') return decoders.decode(request, marks, early);
     if (request.type === 'abc-frame') return (await import('./decode/alembic.js')).alembicFrame(request.doc, request.time);
     (await import('./decode/alembic.js')).closeAlembic(request.doc);
     return null;
   };
+  const fail = async (error: unknown): Promise<void> => {
+    const described = await work.then(
+      (decoders) => decoders.describeError(error),
+      (loading: unknown) => ({ code: 'WORKER', message: `the decoders did not load: ${loading instanceof Error ? loading.message : String(loading)}` }),
+    );
+    scope.postMessage({ id, ok: false, error: described }, []);
+  };
   run().then(
-    (result) => {
+    async (result) => {
       try {
-        scope.postMessage({ id, ok: true, result }, transferables(result));
+        scope.postMessage({ id, ok: true, result, marks }, (await work).transferables(result));
       } catch (error) {
-        scope.postMessage({ id, ok: false, error: describeError(error) }, []);
+        await fail(error);
       }
     },
-    (error: unknown) => scope.postMessage({ id, ok: false, error: describeError(error) }, []),
+    fail,
   );
 });

@@ -2,7 +2,10 @@
  * A small pool of decode workers. Stateless decodes go to the least busy worker; Alembic
  * documents stay on the worker that opened them (the archive lives there).
  */
-import type { AbcFrame, Decoded, DecodedAlembic, DecodeRequest, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { AbcFrame, Decoded, DecodedAlembic, DecodedImage, DecodeRequest, ImageChannel, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
+
+/** EXR files at least this large are decoded by all workers at once, a band of rows each. */
+const BAND_MIN_BYTES = 2 * 1024 * 1024;
 
 export class DecodeFailure extends Error {
   constructor(
@@ -23,13 +26,23 @@ interface Slot {
   busy: number;
 }
 
+/** One decode worker per core but one, one to four. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+}
+
 export class Decoder {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly documentSlot = new Map<number, Slot>();
   private nextId = 1;
 
-  constructor(size = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1))) {
+  /**
+   * `size` workers: one per core but one (left to the page), one to four. With two or more, a large
+   * EXR is split across all of them; on a 2-core machine that was busy with other work, one worker
+   * decoding the whole file was faster (bench/view.ts).
+   */
+  constructor(size = defaultWorkers()) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' });
       const slot: Slot = { worker, busy: 0 };
@@ -39,7 +52,11 @@ export class Decoder {
         if (waiting === undefined) return;
         this.pending.delete(message.id);
         slot.busy--;
-        if (message.ok) waiting.resolve(message.result);
+        if (message.ok) {
+          // The worker's timings as the page's performance marks (epoch ms -> this page's clock).
+          for (const [name, at] of message.marks ?? []) performance.mark(name, { startTime: Math.max(0, at - performance.timeOrigin) });
+          waiting.resolve(message.result);
+        }
         else waiting.reject(new DecodeFailure(message.error.code, message.error.message));
       });
       worker.addEventListener('error', (event) => {
@@ -68,10 +85,38 @@ export class Decoder {
   }
 
   async decode(request: DecodeRequest): Promise<Decoded> {
+    if (request.kind === 'exr' && request.band === undefined && (request.size ?? 0) >= BAND_MIN_BYTES && this.slots.length > 1) return this.decodeBands(request);
     const slot = this.leastBusy();
     const result = (await this.send(slot, request)) as Decoded;
     if (result.kind === 'alembic') this.documentSlot.set(result.doc, slot);
     return result;
+  }
+
+  /** An EXR decoded by every worker at once, each a band of rows (decode/exr-bands.ts), joined here. */
+  private async decodeBands(request: DecodeRequest): Promise<Decoded> {
+    const count = this.slots.length;
+    const bands = (await Promise.all(this.slots.map((slot, i) => this.send(slot, { ...request, band: [i, count] })))) as (Decoded | null)[];
+    const first = bands[0];
+    if (first === null || first === undefined) throw new DecodeFailure('WORKER', `no worker decoded ${request.name}`);
+    if (first.kind !== 'image' || first.rows === undefined) return first; // not split: decoded whole by band 0
+    const parts = bands.filter((b): b is DecodedImage => b !== null && b.kind === 'image' && b.rows !== undefined);
+    const { width, height, dataWindow } = first;
+    const rows = parts.reduce((sum, part) => sum + part.rows![1] - part.rows![0] + 1, 0);
+    if (parts.length !== count || rows !== height) {
+      // The bands do not tile the part (the file changed between two reads?): read it whole.
+      return (await this.send(this.leastBusy(), request)) as Decoded;
+    }
+    const channels: ImageChannel[] = first.channels.map((channel, c) => {
+      const data = channel.data instanceof Uint16Array ? new Uint16Array(width * height) : channel.data instanceof Float32Array ? new Float32Array(width * height) : new Uint8Array(width * height);
+      const bytes = new Uint8Array(data.buffer);
+      for (const part of parts) {
+        const piece = part.channels[c]!.data;
+        bytes.set(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength), (part.rows![0] - dataWindow.yMin) * width * data.BYTES_PER_ELEMENT);
+      }
+      return { ...channel, width, height, data };
+    });
+    const { rows: _rows, ...image } = first;
+    return { ...image, channels };
   }
 
   async alembicFrame(document: DecodedAlembic, time: number): Promise<AbcFrame> {

@@ -4,6 +4,9 @@
  */
 import type { ItemKind } from './contract.js';
 
+/** How much of an EXR a band decode reads first for the headers and offset tables. */
+export const EXR_HEAD_BYTES = 256 * 1024;
+
 export interface Box {
   xMin: number;
   yMin: number;
@@ -45,6 +48,9 @@ export interface DecodedImage {
   part: number;
   parts: ImagePartInfo[];
   channels: ImageChannel[];
+  /** Set on one band of a part decoded by several workers: the data-window rows `channels` hold
+   *  (the page joins the bands into the whole data window). */
+  rows?: [number, number];
   summary: Record<string, unknown>;
 }
 
@@ -144,6 +150,10 @@ export interface DecodeRequest {
   part?: number;
   grid?: string;
   maxVoxels?: number;
+  /** Decode band `[index, count]` of an EXR part's rows (several workers at once); needs `size`. */
+  band?: [number, number];
+  /** The file's size in bytes. */
+  size?: number;
 }
 
 export type WorkerRequest =
@@ -157,5 +167,5 @@ export interface WorkerError {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; result: Decoded | AbcFrame | null }
+  | { id: number; ok: true; result: Decoded | AbcFrame | null; marks?: [string, number][] }
   | { id: number; ok: false; error: WorkerError };

@@ -9,7 +9,7 @@
 import { fflateZlib, type ExrHeader, type ZlibCodec } from '@vfxkit/exr';
 
 /** Inflates one zlib stream natively, refusing to produce more than `limit` bytes. */
-async function inflateNative(data: Uint8Array, limit: number): Promise<Uint8Array> {
+export async function inflateNative(data: Uint8Array, limit: number): Promise<Uint8Array> {
   const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
   const pieces: Uint8Array[] = [];
@@ -82,7 +82,14 @@ export async function inflateChunksNatively(bytes: Uint8Array, header: ExrHeader
  * results and falls back to fflate for anything else.
  */
 export async function preInflatedZlib(bytes: Uint8Array, header: ExrHeader, partIndex: number): Promise<ZlibCodec> {
-  const inflated = await inflateChunksNatively(bytes, header, partIndex);
+  return zlibFrom(await inflateChunksNatively(bytes, header, partIndex));
+}
+
+/**
+ * A ZlibCodec that answers from streams inflated beforehand (keyed by the byte offset of their
+ * compressed bytes in the file's buffer) and falls back to fflate for anything else.
+ */
+export function zlibFrom(inflated: ReadonlyMap<number, Uint8Array>): ZlibCodec {
   if (inflated.size === 0) return fflateZlib;
   return {
     inflate(data, expectedSize) {

@@ -356,6 +356,11 @@ export class ImageViewer implements Viewer {
     if (!sameWindow || !this.fitted) this.fit();
   }
 
+  /** Compiles the shader now (before there is an image to show), so the first render does not wait for it. */
+  warm(): void {
+    this.host.renderer.compile(this.scene, this.camera);
+  }
+
   get current(): DecodedImage | undefined {
     return this.a;
   }
@@ -391,7 +396,9 @@ export class ImageViewer implements Viewer {
   private bind(prefix: 'A' | 'B', image: DecodedImage | undefined, layer: string): void {
     const u = this.material.uniforms;
     const assigned = image === undefined ? { channels: [undefined, undefined, undefined, undefined], yc: false } : slotsFor(image, layer);
-    const slots = assigned.channels;
+    // Alpha is only drawn by the alpha channel view: otherwise it is not bound (nor uploaded).
+    const showAlpha = this.host.options().channel === 'a';
+    const slots = assigned.channels.map((channel, i) => (i === 3 && !showAlpha ? undefined : channel));
     const has = new Vector4();
     const sub01 = new Vector4(1, 1, 1, 1);
     const sub23 = new Vector4(1, 1, 1, 1);
