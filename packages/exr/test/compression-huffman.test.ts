@@ -195,6 +195,27 @@ describe('Huffman coding of hostile streams', () => {
     assert.throws(() => decode(bad, 4), isCorrupt(/starts with a run/));
   });
 
+  it('round-trips long codes (found by the table under their 14-bit prefix) ending at every bit offset', () => {
+    // 16 frequent symbols and 3,000 seen once: the rare ones get codes of 16 or 17 bits, found by a
+    // table of the bits after their 14-bit prefix (codes too long for one, as in the Fibonacci and
+    // 29-bit cases here, are searched).
+    const next = random(5);
+    const pool: number[] = [];
+    for (let symbol = 0; symbol < 16; symbol++) for (let i = 0; i < 6000; i++) pool.push(symbol * 2999);
+    for (let symbol = 0; symbol < 3000; symbol++) pool.push(50000 + symbol);
+    // Shuffled, so that the encoder's run-length coding does not fold the repeats away.
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    for (let count = 1; count <= 40; count++) {
+      const values = Uint16Array.from({ length: count }, (_, i) => (i % 3 === 2 ? 50000 + Math.floor(next() * 3000) : Math.floor(next() * 16) * 2999));
+      const all = Uint16Array.from([...pool, ...values]);
+      const packed = huffmanEncode(all, all.length);
+      assert.deepEqual(decode(packed, all.length).subarray(pool.length), values, `${count} values`);
+    }
+  });
+
   it('decodes a million 29-bit codes sharing one 14-bit prefix without searching them all', () => {
     // Symbols 0..32767 get 29-bit codes (all under prefix 0), symbols 32768..32781 lengths 14..1:
     // a complete prefix code where OpenEXR's list search would try up to 32,768 codes per value.

@@ -245,10 +245,10 @@ export function inverseDcOnly(dc: number): number {
   return f(f(dc * A) * A);
 }
 
-const CR_TO_R = f(1.5747);
-const CB_TO_G = f(-0.1873);
-const CR_TO_G = f(-0.4682);
-const CB_TO_B = f(1.8556);
+export const CR_TO_R = f(1.5747);
+export const CB_TO_G = f(-0.1873);
+export const CR_TO_G = f(-0.4682);
+export const CB_TO_B = f(1.8556);
 
 /** Y'CbCr -> R'G'B' in place on `count` values (OpenEXR `csc709Inverse64`). */
 export function inverseCsc709(y: Float32Array, cb: Float32Array, cr: Float32Array, count: number): void {

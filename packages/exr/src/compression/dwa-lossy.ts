@@ -14,7 +14,9 @@
 import { floatToHalf, halfDecodeTable } from '@vfxkit/core';
 import { PixelType } from './types.js';
 import { corruptChunk } from './codec-support.js';
-import { forwardCsc709, forwardDct8x8, inverseCsc709, inverseDcOnly, inverseDct8x8 } from './dwa-dct.js';
+import { CB_TO_B, CB_TO_G, CR_TO_G, CR_TO_R, forwardCsc709, forwardDct8x8, inverseCsc709, inverseDcOnly, inverseDct8x8 } from './dwa-dct.js';
+
+const f = Math.fround;
 import { ZIGZAG, quantizationCandidates } from './dwa-tables.js';
 
 /** Where a channel's lines are in the Xdr buffer of the chunk. */
@@ -112,6 +114,13 @@ export function decodeLossyDct(
   const acValues = ac.values;
   const acEnd = ac.end;
   let position = ac.position;
+  // The fused path: three HALF channels of a Y'CbCr set, nonlinear, little-endian words.
+  const fusedRgb = count === 3 && toLinear !== undefined && !swap && channels.every((channel) => channel.type === PixelType.HALF);
+  const rowsR = channels[0]!.rows;
+  const rowsG = channels[count === 3 ? 1 : 0]!.rows;
+  const rowsB = channels[count === 3 ? 2 : 0]!.rows;
+  const rgb = new Float32Array(3);
+  const rgbBits = new Uint32Array(rgb.buffer);
 
   for (let blockY = 0; blockY < blocksY; blockY++) {
     const rowsInBlock = Math.min(8, height - blockY * 8);
@@ -121,6 +130,7 @@ export function decodeLossyDct(
       for (let c = 0; c < count; c++) {
         // 1. DC and run-length decoded AC, into row-major order.
         const data = dct[c]!;
+        const dataBits = dctBits[c]!;
         const dcValue = halfTable[dcValues[dcStart + c * blocks + blockY * blocksX + blockX]!]!;
         if (position >= acEnd) throw corruptChunk(method, 'the AC data ends inside a block');
         let value = acValues[position]!;
@@ -132,19 +142,22 @@ export function decodeLossyDct(
           continue;
         }
         data[0] = dcValue;
-        for (let i = 1; i < 64; i++) data[i] = 0;
         let lastNonZero = 0;
-        // A block has at most 63 AC values: with that many left, no end check is needed.
+        // A block has at most 63 AC values: with that many left, no end check is needed. Every
+        // position 1..63 is written once, a coefficient or a zero of a run (no clearing first).
         const checked = acEnd - position < 63;
         for (let index = 1; index < 64; ) {
           if (checked && position >= acEnd) throw corruptChunk(method, 'the AC data ends inside a block');
           value = acValues[position++]!;
           if ((value & 0xff00) === 0xff00) {
             const run = value & 0xff;
-            index += run === 0 ? 64 : run;
+            const stop = run === 0 ? 64 : index + run;
+            const limit = stop < 64 ? stop : 64;
+            while (index < limit) dataBits[NATURAL_ORDER[index++]!] = 0;
+            index = stop;
           } else {
             lastNonZero = index;
-            data[NATURAL_ORDER[index++]!] = halfTable[value]!;
+            dataBits[NATURAL_ORDER[index++]!] = halfBits[value]!;
           }
         }
         // 2b. Inverse DCT (or the DC-only shortcut).
@@ -190,6 +203,33 @@ export function decodeLossyDct(
 
       // A DC-only channel in a block that is not constant overall needs all 64 values.
       for (let c = 0; c < count; c++) if (constant[c]) dct[c]!.fill(dct[c]![0]!);
+      if (fusedRgb) {
+        // 3.-4. for the common case (R, G, B halves, nonlinear): the colour transform, float ->
+        // half and the table back to linear in one pass, each pixel stored in its three lines.
+        const lumaBlock = dct[0]!;
+        const blueBlock = dct[1]!;
+        const redBlock = dct[2]!;
+        const firstLine = blockY * 8;
+        for (let row = 0; row < rowsInBlock; row++) {
+          const source = row * 8;
+          const atR = (rowsR[firstLine + row]! >> 1) + blockX * 8;
+          const atG = (rowsG[firstLine + row]! >> 1) + blockX * 8;
+          const atB = (rowsB[firstLine + row]! >> 1) + blockX * 8;
+          for (let column = 0; column < columnsInBlock; column++) {
+            const luma = lumaBlock[source + column]!;
+            const blue = blueBlock[source + column]!;
+            const red = redBlock[source + column]!;
+            // inverseCsc709, operation for operation (the Float32Array stores round).
+            rgb[0] = luma + f(red * CR_TO_R);
+            rgb[1] = f(f(blue * CB_TO_G) + luma) + f(red * CR_TO_G);
+            rgb[2] = f(CB_TO_B * blue) + luma;
+            words[atR + column] = toLinear![floatBitsToHalf(rgbBits[0]!)]!;
+            words[atG + column] = toLinear![floatBitsToHalf(rgbBits[1]!)]!;
+            words[atB + column] = toLinear![floatBitsToHalf(rgbBits[2]!)]!;
+          }
+        }
+        continue;
+      }
       // 3. Y'CbCr -> R'G'B'.
       if (count === 3) inverseCsc709(dct[0]!, dct[1]!, dct[2]!, 64);
       // 4. float -> half -> linear, into the lines of the chunk.

@@ -178,9 +178,19 @@ function readRules(packed: Uint8Array, offset: number, end: number, method: stri
   return { rules, size };
 }
 
+let rleBuffer = new Uint8Array(0);
+
+/** Room for `size` bytes of RLE output, reused from chunk to chunk up to 4 MiB (larger: their own array). */
+function rleScratch(size: number): Uint8Array {
+  if (size > 1 << 22) return new Uint8Array(size);
+  if (rleBuffer.length < size) rleBuffer = new Uint8Array(Math.min(1 << 22, Math.max(size, rleBuffer.length * 2)));
+  return rleBuffer.subarray(0, size);
+}
+
 /** OpenEXR's RLE (`rleUncompress`): n < 0 copies -n bytes, n >= 0 repeats the next byte n + 1 times. */
 function rleDecode(input: Uint8Array, outSize: number, method: string): Uint8Array {
-  const out = new Uint8Array(outSize);
+  // Every byte of `out` is written before the end check passes: a reused array is as good as a new one.
+  const out = rleScratch(outSize);
   let at = 0;
   let output = 0;
   while (at < input.length) {
@@ -188,8 +198,9 @@ function rleDecode(input: Uint8Array, outSize: number, method: string): Uint8Arr
     if (count < 0) {
       const length = -count;
       if (at + length > input.length || output + length > outSize) throw corruptChunk(method, 'the RLE data runs past its end');
-      // Runs are at most 128 bytes: a plain loop beats making a subarray for set().
-      for (let i = 0; i < length; i++) out[output + i] = input[at + i]!;
+      // Runs are at most 127 bytes: a plain loop beats making a subarray for set() on short ones.
+      if (length >= 48) out.set(input.subarray(at, at + length), output);
+      else for (let i = 0; i < length; i++) out[output + i] = input[at + i]!;
       at += length;
       output += length;
     } else {
@@ -292,6 +303,32 @@ function acScratch(count: number): Uint16Array {
   if (count > 1 << 21) return new Uint16Array(count);
   if (acBuffer.length < count) acBuffer = new Uint16Array(Math.min(1 << 21, Math.max(count, acBuffer.length * 2)));
   return acBuffer;
+}
+
+/**
+ * An RLE channel's samples from byte planes (byte k of every sample of the channel, then byte
+ * k + 1, ...) at `planes[start]` into its lines of the Xdr buffer (line offsets `rows`).
+ */
+function interleavePlanes(planes: Uint8Array, start: number, width: number, height: number, bytesPerSample: number, rows: readonly number[], out: Uint8Array): void {
+  const plane = width * height;
+  for (let line = 0; line < height; line++) {
+    let at = rows[line]!;
+    const source = start + line * width;
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < bytesPerSample; k++) out[at++] = planes[source + k * plane + x]!;
+    }
+  }
+}
+
+/** `interleavePlanes` for 2-byte samples, as little-endian 16-bit stores into `words` (the Xdr buffer). */
+function interleavePlanes16(planes: Uint8Array, start: number, width: number, height: number, rows: readonly number[], words: Uint16Array): void {
+  const plane = width * height;
+  for (let line = 0; line < height; line++) {
+    const word = rows[line]! >> 1;
+    const low = start + line * width;
+    const high = low + plane;
+    for (let x = 0; x < width; x++) words[word + x] = planes[low + x]! | (planes[high + x]! << 8);
+  }
 }
 
 /** Decompresses one DWAA or DWAB chunk into its Xdr buffer. */
@@ -403,38 +440,25 @@ export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: Code
   let rleAt = 0;
   // Little-endian 16-bit stores for HALF RLE channels where the platform matches the Xdr order.
   const words = LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1) : undefined;
-  channels.forEach((channel, c) => {
-    if (done[c]) return;
+  for (let c = 0; c < channels.length; c++) {
+    if (done[c]) continue;
+    const channel = channels[c]!;
     const { width, height, bytesPerSample } = channel;
     const lineBytes = width * bytesPerSample;
     if (schemes[c] === Scheme.LOSSY_DCT) {
       const lossy: LossyChannel[] = [{ type: channel.type, rows: rows[c]! }];
       decodeLossyDct(lossy, width, height, ac, dc, channel.pLinear ? undefined : toLinear, out, method);
     } else if (schemes[c] === Scheme.RLE) {
-      // Byte planes: byte k of every sample of the channel, then byte k + 1, ...
-      const plane = width * height;
-      const channelRows = rows[c]!;
-      for (let line = 0; line < height; line++) {
-        let at = channelRows[line]!;
-        const source = rleAt + line * width;
-        if (bytesPerSample === 2 && words !== undefined) {
-          const word = at >> 1;
-          const high = source + plane;
-          for (let x = 0; x < width; x++) words[word + x] = rle[source + x]! | (rle[high + x]! << 8);
-        } else {
-          for (let x = 0; x < width; x++) {
-            for (let k = 0; k < bytesPerSample; k++) out[at++] = rle[source + k * plane + x]!;
-          }
-        }
-      }
-      rleAt += plane * bytesPerSample;
+      if (bytesPerSample === 2 && words !== undefined) interleavePlanes16(rle, rleAt, width, height, rows[c]!, words);
+      else interleavePlanes(rle, rleAt, width, height, bytesPerSample, rows[c]!, out);
+      rleAt += width * height * bytesPerSample;
     } else {
       for (let line = 0; line < height; line++) {
         out.set(unknown.subarray(unknownAt, unknownAt + lineBytes), rows[c]![line]!);
         unknownAt += lineBytes;
       }
     }
-  });
+  }
   return out;
 }
 

@@ -16,11 +16,12 @@
  *
  * Codes are canonical: they follow from the lengths alone. Shorter codes have numerically higher
  * values, codes of one length increase with the symbol, and lengths go up to 58 bits. Decoding
- * resolves codes of up to 14 bits with one table lookup (two short codes at once where the stream
- * is made mostly of them, as DWA's is, and a small first-level table for codes of up to 10 bits);
- * longer codes are looked up per length
- * under their 14-bit prefix, with the results of OpenEXR's `hufDecode`. Every length and count is checked against the
- * bytes present and the output size: bad data throws `EXR_CORRUPT_CHUNK`, never reads out of bounds.
+ * resolves codes of up to 14 bits with one table lookup (two codes at once, up to 14 bits together,
+ * where the stream is made mostly of them, as DWA's is, and a small first-level table for codes of
+ * up to 10 bits); longer codes by a second table of the (at most 11) bits after their 14-bit prefix,
+ * or where that does not fit, looked up per length under the prefix, with the results of OpenEXR's
+ * `hufDecode`. Every length and count is checked against the bytes present and the output size: bad
+ * data throws `EXR_CORRUPT_CHUNK`, never reads out of bounds.
  */
 import type { VfxError } from '@vfxkit/core';
 import { corruptChunk, readUint32, writeUint32 } from './codec-support.js';
@@ -172,10 +173,10 @@ export function huffmanDecode(
   // Short codes: (length << 24) | symbol for every 14-bit index the code prefixes; 0 for none.
   const shortCodes = decodeScratch.shortCodes;
   shortCodes.fill(0);
-  // Long codes by their 14-bit prefix.
-  const longSymbols = new Map<number, LongCodes>();
-  const hasLong = decodeScratch.hasLong;
-  hasLong.fill(0);
+  // Long codes by their 14-bit prefix: `longBuckets[bucketIds[prefix] - 1]` (0: no long code).
+  const longBuckets: LongCodes[] = [];
+  const bucketIds = decodeScratch.bucketIds;
+  bucketIds.fill(0);
   for (let k = 0; k < codedCount; k++) {
     const symbol = coded[k]!;
     const codeLength = lengths[symbol]!;
@@ -184,13 +185,12 @@ export function huffmanDecode(
     if (codeLength > DECODE_BITS) {
       const index = Math.floor(code / 2 ** (codeLength - DECODE_BITS));
       if (shortCodes[index] !== 0) throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
-      let bucket = longSymbols.get(index);
+      let bucket = bucketIds[index] === 0 ? undefined : longBuckets[bucketIds[index]! - 1]!;
       if (bucket === undefined) {
-        bucket = { symbols: [], lengths: [], longestUpTo: [], byCode: new Map<number, number>() };
-        longSymbols.set(index, bucket);
-        hasLong[index] = 1;
+        bucket = { symbols: [], lengths: [], byCode: new Map<number, number>(), table: undefined, extraBits: 0 };
+        longBuckets.push(bucket);
+        bucketIds[index] = longBuckets.length;
       }
-      bucket.longestUpTo.push(Math.max(codeLength, bucket.longestUpTo[bucket.longestUpTo.length - 1] ?? 0));
       bucket.byCode.set(code * 64 + codeLength, bucket.symbols.length);
       bucket.symbols.push(symbol);
       if (!bucket.lengths.includes(codeLength)) bucket.lengths.push(codeLength);
@@ -198,7 +198,7 @@ export function huffmanDecode(
       const first = code << (DECODE_BITS - codeLength);
       const entries = 1 << (DECODE_BITS - codeLength);
       for (let i = first; i < first + entries; i++) {
-        if (shortCodes[i] !== 0 || hasLong[i] !== 0) {
+        if (shortCodes[i] !== 0 || bucketIds[i] !== 0) {
           throw corruptChunk(method, 'the Huffman code lengths do not form a prefix code');
         }
         shortCodes[i] = (codeLength << 24) | symbol;
@@ -206,7 +206,31 @@ export function huffmanDecode(
     }
   }
 
-  for (const bucket of longSymbols.values()) bucket.lengths.sort((a, b) => a - b);
+  let longTableEntries = 0;
+  for (const bucket of longBuckets) {
+    bucket.lengths.sort((a, b) => a - b);
+    // A table of the bits after the prefix, where they are few and the codes under it form a
+    // prefix code (then at most one matches, the one the search below would find).
+    const extraBits = bucket.lengths[bucket.lengths.length - 1]! - DECODE_BITS;
+    if (extraBits > LONG_TABLE_BITS || longTableEntries + (1 << extraBits) > MAX_LONG_TABLE_ENTRIES) continue;
+    longTableEntries += 1 << extraBits;
+    const table = new Int32Array(1 << extraBits);
+    let prefixFree = true;
+    for (const symbol of bucket.symbols) {
+      const codeLength = lengths[symbol]!;
+      const low = codes[symbol]! % 2 ** (codeLength - DECODE_BITS);
+      const first = low << (DECODE_BITS + extraBits - codeLength);
+      const end = first + (1 << (DECODE_BITS + extraBits - codeLength));
+      for (let i = first; i < end; i++) {
+        if (table[i] !== 0) prefixFree = false;
+        table[i] = (codeLength << 24) | symbol;
+      }
+    }
+    if (prefixFree) {
+      bucket.table = table;
+      bucket.extraBits = extraBits;
+    }
+  }
   // The first level: codes of up to FAST_BITS bits, by the first FAST_BITS bits (0: look further).
   const fastCodes = decodeScratch.fastCodes;
   for (let i = 0; i < FAST_SIZE; i++) {
@@ -215,8 +239,9 @@ export function huffmanDecode(
   }
 
   // 3. The coded bits, copied with 4 zero bytes of padding so that peeks never leave the array.
-  const data = new Uint8Array(dataBytes + 4);
+  const data = dataScratch(dataBytes + 4);
   data.set(packed.subarray(dataStart, dataStart + dataBytes));
+  data.fill(0, dataBytes, dataBytes + 4);
   // Pairs of codes whose lengths add up to PAIR_BITS or less (neither the run code), by their
   // first PAIR_BITS bits: first length | total length << 4, and the two symbols.
   const { pairInfo, pairSymbols } = decodeScratch;
@@ -238,7 +263,7 @@ export function huffmanDecode(
   // rare (long codes, as PIZ has), checking for them costs more than they save.
   const usePairs = pairs >= PAIR_SIZE / 4;
 
-  decodeBits(data, dataBytes, nBits, lengths, fastCodes, usePairs, pairInfo, pairSymbols, shortCodes, longSymbols, maxSymbol, out, outOffset, count, method);
+  decodeBits(data, dataBytes, nBits, lengths, fastCodes, usePairs, pairInfo, pairSymbols, shortCodes, bucketIds, longBuckets, maxSymbol, out, outOffset, count, method);
 }
 
 /**
@@ -248,18 +273,31 @@ export function huffmanDecode(
  */
 const FAST_BITS = 10;
 const FAST_SIZE = 1 << FAST_BITS;
-const PAIR_BITS = 12;
+const PAIR_BITS = 14;
 const PAIR_SIZE = 1 << PAIR_BITS;
+/** Long codes get a table of the bits after their 14-bit prefix when those are at most this many. */
+const LONG_TABLE_BITS = 11;
+/** ... and while all those tables together stay this small (a hostile code table cannot make it large). */
+const MAX_LONG_TABLE_ENTRIES = 1 << 16;
 const decodeScratch = {
   lengths: new Uint8Array(ENCODE_SIZE),
   codes: new Uint32Array(ENCODE_SIZE),
   shortCodes: new Int32Array(DECODE_SIZE),
   fastCodes: new Int32Array(FAST_SIZE),
-  hasLong: new Uint8Array(DECODE_SIZE),
+  bucketIds: new Int32Array(DECODE_SIZE),
   pairInfo: new Uint8Array(PAIR_SIZE),
   pairSymbols: new Uint32Array(PAIR_SIZE),
   coded: new Int32Array(ENCODE_SIZE),
 };
+
+let dataBuffer = new Uint8Array(0);
+
+/** Room for `size` bytes of coded data, reused from call to call up to 4 MiB (larger: their own array). */
+function dataScratch(size: number): Uint8Array {
+  if (size > 1 << 22) return new Uint8Array(size);
+  if (dataBuffer.length < size) dataBuffer = new Uint8Array(Math.min(1 << 22, Math.max(size, dataBuffer.length * 2)));
+  return dataBuffer;
+}
 
 /** The `count` (<= 25) bits of `data` starting at bit `position`, MSB first. */
 function peekBits(data: Uint8Array, position: number, count: number): number {
@@ -277,12 +315,13 @@ function peekBits(data: Uint8Array, position: number, count: number): number {
 interface LongCodes {
   /** Symbols in increasing order. */
   symbols: number[];
-  /** `longestUpTo[i]`: the longest code among `symbols[0..i]` (how far OpenEXR has read by then). */
-  longestUpTo: number[];
   /** The distinct code lengths, ascending. */
   lengths: number[];
   /** `code * 64 + length` -> index in `symbols`. */
   byCode: Map<number, number>;
+  /** `(length << 24) | symbol` by the `extraBits` bits after the prefix (0: no code), when built. */
+  table: Int32Array | undefined;
+  extraBits: number;
 }
 
 /** The `codeLength` bits at `position` as a number, or -1 when they exceed 2^24 (no code is that large). */
@@ -302,9 +341,9 @@ function codeValue(data: Uint8Array, position: number, codeLength: number): numb
  * The decoding loop of OpenEXR's `hufDecode`, with the same results so that it accepts and rejects
  * the same streams: a code is decoded in the main loop while at least 14 bits (padding included)
  * start at it, then the last byte's padding is dropped and the remaining short codes are decoded.
- * Bytes come in ahead of need (up to 32 bits), which changes no result. The `buffered` bits are
- * `data` bits `[bytesRead * 8 - buffered, bytesRead * 8)`; `recent` holds the last 4 bytes read, so
- * lookups come from it while at most 32 bits are buffered (only a long-code search buffers more).
+ * OpenEXR reads bytes into a bit buffer as it goes; here the read position `bit` alone says where
+ * the next code starts, and its 14 bits come from the 3 bytes under it (`data` has 4 zero bytes
+ * of padding, so that read never leaves the array): no refill loop, no branch on buffer state.
  */
 function decodeBits(
   data: Uint8Array,
@@ -316,110 +355,101 @@ function decodeBits(
   pairInfo: Uint8Array,
   pairSymbols: Uint32Array,
   shortCodes: Int32Array,
-  longSymbols: ReadonlyMap<number, LongCodes>,
+  bucketIds: Int32Array,
+  longBuckets: readonly LongCodes[],
   runSymbol: number,
   out: Uint16Array,
   outOffset: number,
   count: number,
   method: string,
 ): void {
-  let bytesRead = 0;
-  let buffered = 0;
-  let recent = 0;
+  let bit = 0;
   let outPosition = outOffset;
   const outEnd = outOffset + count;
+  const totalBits = dataBytes * 8;
+  // The last bit position at which 14 bits (padding included) start.
+  const limit = totalBits - DECODE_BITS;
   const fail = (what: string): VfxError => corruptChunk(method, `Huffman data: ${what}`);
 
-  for (;;) {
-    // Whole bytes in while they fit in `recent`: a code at bit p is decoded here exactly when
-    // OpenEXR's loop would, that is when 14 bits of data (padding included) start at p.
-    while (buffered <= 24 && bytesRead < dataBytes) {
-      recent = (recent << 8) | data[bytesRead++]!;
-      buffered += 8;
-    }
-    if (buffered < DECODE_BITS) break;
-    {
-      const index = buffered <= 32 ? (recent >>> (buffered - DECODE_BITS)) & (DECODE_SIZE - 1) : peekBits(data, bytesRead * 8 - buffered, DECODE_BITS);
-      // Two short codes at once; the second is one the loop would decode too (14 bits follow it:
-      // more bytes are left, so at least 25 - 11 bits follow, or they are buffered).
+  while (bit <= limit) {
+    const byte = bit >>> 3;
+    const index = (((data[byte]! << 16) | (data[byte + 1]! << 8) | data[byte + 2]!) >>> (10 - (bit & 7))) & (DECODE_SIZE - 1);
+    // Two short codes at once; the second is one the loop would decode too (14 bits follow it).
+    if (usePairs) {
       const pairIndex = index >>> (DECODE_BITS - PAIR_BITS);
-      const pair = usePairs ? pairInfo[pairIndex]! : 0;
-      if (pair !== 0 && outPosition + 2 <= outEnd && (bytesRead < dataBytes || buffered - (pair & 15) >= DECODE_BITS)) {
+      const pair = pairInfo[pairIndex]!;
+      if (pair !== 0 && outPosition + 2 <= outEnd && bit + (pair & 15) <= limit) {
         const symbols = pairSymbols[pairIndex]!;
         out[outPosition] = symbols & 0xffff;
         out[outPosition + 1] = symbols >>> 16;
         outPosition += 2;
-        buffered -= pair >>> 4;
+        bit += pair >>> 4;
         continue;
       }
-      const fast = fastCodes[index >>> (DECODE_BITS - FAST_BITS)]!;
-      const short = fast !== 0 ? fast : shortCodes[index]!;
-      let symbol: number;
-      if (short !== 0) {
-        buffered -= short >>> 24;
-        symbol = short & 0xffffff;
+    }
+    const fast = fastCodes[index >>> (DECODE_BITS - FAST_BITS)]!;
+    const short = fast !== 0 ? fast : shortCodes[index]!;
+    let symbol: number;
+    if (short !== 0) {
+      bit += short >>> 24;
+      symbol = short & 0xffffff;
+    } else {
+      const id = bucketIds[index]!;
+      if (id === 0) throw fail('a code that is in no table');
+      const bucket = longBuckets[id - 1]!;
+      const available = totalBits - bit;
+      const table = bucket.table;
+      if (table !== undefined && available >= DECODE_BITS + bucket.extraBits) {
+        const entry = table[peekBits(data, bit + DECODE_BITS, bucket.extraBits)]!;
+        if (entry === 0) throw fail('a long code that is in no table');
+        symbol = entry & 0xffffff;
+        bit += entry >>> 24;
       } else {
-        const bucket = longSymbols.get(index);
-        if (bucket === undefined) throw fail('a code that is in no table');
         // The first symbol (in symbol order) whose code matches, among the lengths the rest of the data can hold.
-        const available = buffered + (dataBytes - bytesRead) * 8;
-        const position = bytesRead * 8 - buffered;
         let found = -1;
         for (const candidateLength of bucket.lengths) {
           if (candidateLength > available) break;
-          const value = codeValue(data, position, candidateLength);
+          const value = codeValue(data, bit, candidateLength);
           if (value < 0) continue;
           const at = bucket.byCode.get(value * 64 + candidateLength);
           if (at !== undefined && (found < 0 || at < found)) found = at;
         }
-        symbol = -1;
-        if (found >= 0) {
-          symbol = bucket.symbols[found]!;
-          // OpenEXR has read bytes for every candidate tried before this one.
-          const wanted = bucket.longestUpTo[found]!;
-          while (buffered < wanted && bytesRead < dataBytes) {
-            recent = (recent << 8) | data[bytesRead++]!;
-            buffered += 8;
-          }
-          buffered -= lengths[symbol]!;
-        }
-        if (symbol < 0) throw fail('a long code that is in no table');
+        if (found < 0) throw fail('a long code that is in no table');
+        symbol = bucket.symbols[found]!;
+        bit += lengths[symbol]!;
       }
-      if (symbol === runSymbol) {
-        if (buffered < 8) {
-          if (bytesRead >= dataBytes) throw fail('a run length is cut off');
-          recent = (recent << 8) | data[bytesRead++]!;
-          buffered += 8;
-        }
-        buffered -= 8;
-        const run = buffered + 8 <= 32 ? (recent >>> buffered) & 0xff : peekBits(data, bytesRead * 8 - buffered - 8, 8);
-        if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
-        if (outPosition === outOffset) throw fail('the data starts with a run');
-        const value = out[outPosition - 1]!;
-        for (let i = 0; i < run; i++) out[outPosition + i] = value;
-        outPosition += run;
-      } else {
-        if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
-        out[outPosition++] = symbol;
-      }
+    }
+    if (symbol === runSymbol) {
+      if (bit + 8 > totalBits) throw fail('a run length is cut off');
+      const run = peekBits(data, bit, 8);
+      bit += 8;
+      if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
+      if (outPosition === outOffset) throw fail('the data starts with a run');
+      const value = out[outPosition - 1]!;
+      for (let i = 0; i < run; i++) out[outPosition + i] = value;
+      outPosition += run;
+    } else {
+      if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
+      out[outPosition++] = symbol;
     }
   }
 
-  // The last byte's padding bits are not data. Here fewer than 14 bits are buffered.
-  const padding = (8 - (nBits & 7)) & 7;
-  recent >>>= padding;
-  buffered -= padding;
-  while (buffered > 0) {
-    const index = (recent << (DECODE_BITS - buffered)) & (DECODE_SIZE - 1);
+  // The last byte's padding bits are not data: fewer than 14 bits of data are left.
+  let remaining = nBits - bit;
+  while (remaining > 0) {
+    // The remaining bits, then zeros, as a 14-bit index.
+    const index = (peekBits(data, bit, DECODE_BITS) >>> (DECODE_BITS - remaining)) << (DECODE_BITS - remaining);
     const short = shortCodes[index]!;
     const codeLength = short >>> 24;
-    if (short === 0 || codeLength > buffered) throw fail('the last code is cut off');
-    buffered -= codeLength;
+    if (short === 0 || codeLength > remaining) throw fail('the last code is cut off');
+    bit += codeLength;
+    remaining -= codeLength;
     const symbol = short & 0xffffff;
     if (symbol === runSymbol) {
-      if (buffered < 8) throw fail('a run length is cut off');
-      buffered -= 8;
-      const run = (recent >>> buffered) & 0xff;
+      if (remaining < 8) throw fail('a run length is cut off');
+      const run = peekBits(data, bit, 8);
+      bit += 8;
+      remaining -= 8;
       if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
       if (outPosition === outOffset) throw fail('the data starts with a run');
       const value = out[outPosition - 1]!;

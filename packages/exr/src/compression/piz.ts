@@ -100,6 +100,19 @@ function transformPlanes(planes: Uint16Array, channels: readonly ChannelGeometry
   }
 }
 
+let planeBuffer = new Uint16Array(0);
+
+/**
+ * Room for a chunk's `count` 16-bit values while it is decoded, reused from chunk to chunk (decoding
+ * is synchronous; Huffman decoding writes all `count` values before any is read, or throws). Kept
+ * only up to 8 MiB: larger chunks get their own array.
+ */
+function planeScratch(count: number): Uint16Array {
+  if (count > 1 << 22) return new Uint16Array(count);
+  if (planeBuffer.length < count) planeBuffer = new Uint16Array(Math.min(1 << 22, Math.max(count, planeBuffer.length * 2)));
+  return planeBuffer.subarray(0, count);
+}
+
 /** Decompresses one PIZ chunk into its Xdr buffer. */
 export function pizDecompress(packed: Uint8Array, info: ChunkInfo): Uint8Array {
   const channels = chunkGeometry(info);
@@ -144,7 +157,7 @@ export function pizDecompress(packed: Uint8Array, info: ChunkInfo): Uint8Array {
   if (valueCount > maxHuffmanValues(huffmanLength)) {
     throw corruptChunk(METHOD, `${huffmanLength} bytes of Huffman data cannot hold the ${valueCount} values of the chunk`);
   }
-  const planes = new Uint16Array(valueCount);
+  const planes = planeScratch(valueCount);
   huffmanDecode(packed, offset, huffmanLength, planes, 0, valueCount, METHOD);
 
   // 4. Inverse wavelet, 5. values back to their original range, 6. back to Xdr order.
