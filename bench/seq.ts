@@ -63,7 +63,7 @@ function timeCommand(command: string, commandArgs: string[], runs = 3, env: Node
 const rate = (count: number, ms: number): string => `${((count / ms) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })} names/s`;
 
 console.log('== in memory ==');
-const memory = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--expose-gc', join(root, 'packages/core/bench/seq-memory.ts')], {
+const memory = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx/esm', '--expose-gc', join(root, 'packages/core/bench/seq-memory.ts')], {
   stdio: 'inherit',
   cwd: root,
 });

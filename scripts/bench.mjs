@@ -30,7 +30,7 @@ if (!name || !available.includes(name)) {
 }
 const script = packageBenches[name] ? join(root, packageBenches[name]) : join(benchDir, `${name}.ts`);
 if (!existsSync(script)) process.exit(2);
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--expose-gc', script, ...args], {
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx/esm', '--expose-gc', script, ...args], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_NO_WARNINGS: '1' },

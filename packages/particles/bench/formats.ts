@@ -234,7 +234,7 @@ async function child(step: string, id: string, file: string, count: number, runs
 const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 function run<T>(self: string, args: string[], measure = false): T | string {
-  const node = [process.execPath, '--conditions=source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=16384', self, ...args];
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx/esm', '--expose-gc', '--max-old-space-size=16384', self, ...args];
   const command = measure && timeTool !== undefined ? [timeTool, '-v', ...node] : node;
   const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 22 });
   if (result.status !== 0) return `failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`;

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 
   const ours: { read: number; inspect: number; count: number; minMax: number; voxels: number; peak: number; wall: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    const run = timed([process.execPath, '--conditions=source', '--import', 'tsx', self, '--child', path], { NODE_NO_WARNINGS: '1' });
+    const run = timed([process.execPath, '--conditions=source', '--import', 'tsx/esm', self, '--child', path], { NODE_NO_WARNINGS: '1' });
     const figures = JSON.parse(run.stdout.trim().split('\n').pop()!) as { read: number; inspect: number; count: number; minMax: number; voxels: number };
     ours.push({ ...figures, peak: run.peakMb, wall: run.seconds });
   }
