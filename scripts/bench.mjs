@@ -2,6 +2,10 @@
 // npm run bench -- NAME [ARGS...]: runs bench/NAME.ts (TypeScript, through tsx, against package
 // sources). Benchmarks print figures for us and for the reference tool side by side; they are not
 // tests and assert nothing about time.
+// They run under `tsx/esm`, never plain `tsx`: tsx's CommonJS hooks detach an ArrayBuffer whenever a
+// CommonJS module (commander, sharp) loads, and in Node 20's V8 a single detach anywhere in a process
+// makes every later typed-array loop in it up to 45% slower. The compiled `vfx` never detaches, so a
+// benchmark under plain tsx would understate what users get. Child processes follow the same rule.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
