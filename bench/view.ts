@@ -7,7 +7,9 @@
  * 1. Time to first image of a 4096x2160 half RGBA EXR (ZIP), written with @vfxkit/exr's writeExr:
  *    from `page.goto` to `whenReady()` (page start, session, transfer, decode in the workers, upload,
  *    render), each run in a fresh browser context (no HTTP cache) made before the clock starts.
- *    Target: under 1 s.
+ *    At 1280x720 that first image is the display-resolution proxy (3x3 box means, drawn at fit);
+ *    "full resolution on screen" is printed as its own figure (when the full-resolution textures
+ *    replaced it). The page's marks split the time. Target: under 1 s.
  * 2. Flipbook playback of a cached 1920x1080 half RGB EXR sequence (N frames, default 24, ZIP): one
  *    pass of `set({frame})` over every frame to decode and cache them, then timed passes of
  *    `set({frame})` (each resolves after its render), then `play(24)` for 4 s read through
@@ -90,13 +92,36 @@ interface Breakdown {
   fileStart: number;
   fileEnd: number;
   ready: number;
+  /** The page's own marks (ms since its navigation started), first of each name. */
+  marks: Record<string, number>;
+  /** When the full-resolution textures were on screen (after a proxy first paint), this clock. */
+  full?: number;
 }
+
+/** The page marks the split prints, with their labels, in order. */
+const PAGE_STAGES: [string, string][] = [
+  ['vfx:main', 'entry script run'],
+  ['worker:message', 'worker has the request'],
+  ['worker:head', 'EXR headers in'],
+  ['vfx:app-loaded', 'app code loaded'],
+  ['worker:fetched', 'last byte in (a large EXR: its chunks inflated and decoded as they came)'],
+  ['worker:decoded', 'decoded'],
+  ['vfx:message', 'page has the pixels'],
+  ['vfx:rendered', 'drawn'],
+  ['vfx:full-resolution', 'full resolution drawn'],
+];
 
 /** The median of each stage over the runs (times from the run's start). */
 function breakdownText(runs: Breakdown[]): string {
   if (runs.length === 0) return '   (no file request seen)';
   const stage = (pick: (b: Breakdown) => number): string => ms(median(runs.map(pick)));
-  return `   breakdown (median of ${runs.length} run${runs.length === 1 ? '' : 's'}): session asked for after ${stage((b) => b.session - b.start)}, file asked for after ${stage((b) => b.fileStart - b.start)}, file sent by ${stage((b) => b.fileEnd - b.start)}, then until ready: ${stage((b) => b.ready - b.fileEnd)}`;
+  const lines = [`   breakdown (median of ${runs.length} run${runs.length === 1 ? '' : 's'}): session asked for after ${stage((b) => b.session - b.start)}, file asked for after ${stage((b) => b.fileStart - b.start)}, file sent by ${stage((b) => b.fileEnd - b.start)}, then until ready: ${stage((b) => b.ready - b.fileEnd)}`];
+  const marks = PAGE_STAGES.filter(([name]) => runs.some((b) => b.marks[name] !== undefined)).map(([name, label]) => {
+    const values = runs.map((b) => b.marks[name]).filter((v): v is number => v !== undefined);
+    return `${label} ${ms(median(values))}`;
+  });
+  if (marks.length > 0) lines.push(`   page marks (median ms since navigation): ${marks.join(', ')}`);
+  return lines.join('\n');
 }
 
 /** Every response of the servers, for the breakdowns. */
@@ -118,9 +143,23 @@ async function timeFirstRender(browser: Browser, server: ViewServer, label: stri
     await page.goto(viewUrl(server.url, { item: 0, snapshot: 1 }), { waitUntil: 'load', timeout: 300_000 });
     info = await waitForView(page, 300_000);
     const elapsed = performance.now() - start;
+    // After a display-resolution proxy first paint, the full-resolution textures follow: wait for
+    // them (the page marks vfx:full-resolution) and place that mark on this clock.
+    const page_ = await page.evaluate(async () => {
+      const shown = (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement.dataset.vfxProxy;
+      const proxy = shown === '1' || performance.getEntriesByName('vfx:full-resolution').length > 0;
+      for (let i = 0; proxy && i < 3000 && performance.getEntriesByName('vfx:full-resolution').length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      const marks: Record<string, number> = {};
+      for (const entry of performance.getEntriesByType('mark')) if (!(entry.name in marks)) marks[entry.name] = entry.startTime;
+      return { marks, proxy };
+    });
+    // vfx:chrome is the page's last mark before whenReady() resolves.
+    const fullMark = page_.marks['vfx:full-resolution'];
+    const readyMark = page_.marks['vfx:chrome'];
+    const full = page_.proxy && fullMark !== undefined && readyMark !== undefined ? start + elapsed + Math.max(0, fullMark - readyMark) : undefined;
     const files = responses.filter((event) => event.path.startsWith('files/'));
     if (files.length > 0) {
-      breakdown.push({ start, session: responses.find((event) => event.path.startsWith('api/session'))?.start ?? Number.NaN, fileStart: Math.min(...files.map((e) => e.start)), fileEnd: Math.max(...files.map((e) => e.end)), ready: start + elapsed });
+      breakdown.push({ start, session: responses.find((event) => event.path.startsWith('api/session'))?.start ?? Number.NaN, fileStart: Math.min(...files.map((e) => e.start)), fileEnd: Math.max(...files.map((e) => e.end)), ready: start + elapsed, marks: page_.marks, ...(full !== undefined ? { full } : {}) });
     }
     await page.context().close();
     if (info.status !== 'ready') {
@@ -196,9 +235,15 @@ async function main(): Promise<void> {
       const first = await timeFirstRender(browser, await serve(big), 'EXR', runs);
       if (first.times.length > 0) {
         const best = Math.min(...first.times);
-        console.log(`   cold ${ms(first.times[0])}; best ${ms(best)}, median ${ms(median(first.times))}, worst ${ms(Math.max(...first.times))} (all: ${first.times.map((t) => ms(t)).join(', ')})${summaryText(first.info)}`);
+        const proxied = breakdown.filter((b) => b.full !== undefined);
+        const label = proxied.length > 0 ? 'first image (display-resolution proxy)' : 'first image';
+        console.log(`   ${label}: cold ${ms(first.times[0])}; best ${ms(best)}, median ${ms(median(first.times))}, worst ${ms(Math.max(...first.times))} (all: ${first.times.map((t) => ms(t)).join(', ')})${summaryText(first.info)}`);
+        if (proxied.length > 0) {
+          const fulls = proxied.map((b) => b.full! - b.start);
+          console.log(`   full resolution on screen: median ${ms(median(fulls))}, best ${ms(Math.min(...fulls))}, worst ${ms(Math.max(...fulls))} (all: ${fulls.map((t) => ms(t)).join(', ')})`);
+        }
         console.log(breakdownText(breakdown));
-        console.log(`   target < 1 s: ${verdict(median(first.times) < 1000)} (median)`);
+        console.log(`   target < 1 s: ${verdict(median(first.times) < 1000)} (median ${label})`);
       }
     }
 

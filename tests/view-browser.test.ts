@@ -15,10 +15,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { halfToFloat } from '@vfxkit/core';
+import { floatToHalf, halfToFloat } from '@vfxkit/core';
 import { readExr, readExrHeader, writeExr, type ExrCompression } from '@vfxkit/exr';
 import { createParticleSet, writeParticles } from '@vfxkit/particles';
 import { decodeBand } from '../viewers/src/decode/exr-bands.js';
+import { normalizeProxy, proxyFactor } from '../viewers/src/decode/proxy.js';
+import type { ProxyChannel } from '../viewers/src/protocol.js';
 import { findChromium, launchBrowser, startViewServer, type Browser, type Page, type ViewResponseEvent } from '@vfxkit/tool-view';
 import { realFixtures, repoRoot, tempDir } from './helpers.js';
 import type { VfxViewApi, ViewInfo, ViewOptions } from '../viewers/src/contract.js';
@@ -114,6 +116,24 @@ function noisyExr(compression: ExrCompression, tiles?: { xSize: number; ySize: n
   return writeExr({ width: w, height: h, compression, channels, ...(tiles !== undefined ? { tiles } : {}) });
 }
 
+/** A 2048x1152 half RGB image, smooth gradients plus noise of +-0.02 (so ZIP leaves it over 2 MiB):
+ *  at fit in 960x540 it shows 2.13 image pixels a canvas pixel, so its first paint is a 2x2 proxy. */
+const LARGE = { width: 2048, height: 1152 };
+function largeSmoothPlanes(): { name: string; type: 'half'; data: Uint16Array }[] {
+  const { width: w, height: h } = LARGE;
+  return ['B', 'G', 'R'].map((name, c) => {
+    const data = new Uint16Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const base = c === 2 ? 0.1 + (0.6 * x) / w : c === 1 ? 0.1 + (0.6 * y) / h : 0.3 + 0.2 * Math.sin(x / 97) * Math.cos(y / 53);
+        const noise = ((noisyHalf(x, y, c) % 1000) / 1000 - 0.5) * 0.04;
+        data[y * w + x] = floatToHalf(base + noise);
+      }
+    }
+    return { name, type: 'half' as const, data };
+  });
+}
+
 /** Five points at known positions, coloured. */
 const POINTS: [number, number, number][] = [
   [0, 0, 0],
@@ -200,6 +220,72 @@ describe('viewer: an EXR part decoded in bands of rows (viewers/src/decode/exr-b
     });
   }
 
+  it('one band (one worker): the chunks decoded as they arrive equal readExr, for half, float and uint channels, ZIP and ZIPS', async () => {
+    for (const compression of ['zip', 'zips'] as const) {
+      const w = 203;
+      const h = 70;
+      const floats = new Float32Array(w * h).map((_, i) => Math.sin(i) * 1000);
+      const uints = new Uint32Array(w * h).map((_, i) => (i * 2654435761) >>> 0);
+      const bytes = writeExr({ width: w, height: h, compression, channels: [...planes(w, h), { name: 'Z', type: 'float', data: floats }, { name: 'id', type: 'uint', data: uints }] });
+      const whole = readExr(bytes);
+      const [band] = await join(bytes, 1);
+      assert.ok(band !== null && band !== undefined);
+      assert.equal(band.plan.yMin, 0);
+      assert.equal(band.plan.yMax, h - 1);
+      assert.deepEqual(band.image.channels.map((c) => c.name), whole.channels.map((c) => c.name));
+      for (const [c, channel] of band.image.channels.entries()) assert.deepEqual(channel.data, whole.channels[c]!.data, `${compression}: ${channel.name}`);
+      assert.equal(band.proxies.size, 0, 'no proxy asked for');
+    }
+  });
+
+  it('display-resolution proxies: box means of the channels shown, from one band or joined from several', async () => {
+    const w = 203;
+    const h = 260;
+    const bytes = writeExr({ width: w, height: h, compression: 'zip', channels: planes(w, h) });
+    const whole = readExr(bytes);
+    // 203x260 at fit in 67x80 device pixels: 3.25 image pixels a device pixel -> 3x3 boxes (68x87).
+    const request = { width: 67, height: 80, layer: '', channel: 'rgb' };
+    const source = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const one = await decodeBand({ source, name: 'test.exr', size: bytes.byteLength }, undefined, 0, 1, () => undefined, undefined, request);
+    assert.ok(one !== null);
+    assert.deepEqual([...one.proxies.keys()].sort(), ['B', 'G', 'R'], 'the RGB view draws R, G and B (not A)');
+    for (const name of ['R', 'G', 'B']) {
+      const proxy: ProxyChannel = one.proxies.get(name)!;
+      assert.equal(proxy.factor, 3);
+      assert.equal(proxy.width, 68);
+      assert.equal(proxy.height, 87);
+      assert.equal(proxy.partial, undefined);
+      const data = whole.channels.find((c) => c.name === name)!.data as Uint16Array;
+      for (const [i, j] of [[0, 0], [10, 20], [67, 40], [30, 86], [67, 86]] as const) {
+        let sum = 0;
+        let n = 0;
+        for (let y = j * 3; y < Math.min(h, j * 3 + 3); y++) for (let x = i * 3; x < Math.min(w, i * 3 + 3); x++, n++) sum += halfToFloat(data[y * w + x]!);
+        const value = proxy.data[j * proxy.width + i]!;
+        assert.ok(Math.abs(value - sum / n) < 1e-5, `${name} box (${i}, ${j}): ${value} vs ${sum / n} (${n} pixels)`);
+      }
+    }
+    // Alpha only for the alpha view.
+    const alpha = await decodeBand({ source, name: 'test.exr', size: bytes.byteLength }, undefined, 0, 1, () => undefined, undefined, { ...request, channel: 'a' });
+    assert.ok(alpha?.proxies.has('A'));
+    // Three bands: each sends its rows' sums; added and divided they are one band's means.
+    const bands: Awaited<ReturnType<typeof decodeBand>>[] = [];
+    for (let band = 0; band < 3; band++) bands.push(await decodeBand({ source, name: 'test.exr', size: bytes.byteLength }, undefined, band, 3, () => undefined, undefined, request));
+    const total = new Float32Array(68 * 87);
+    for (const band of bands) {
+      const proxy: ProxyChannel = band!.proxies.get('G')!;
+      assert.equal(proxy.partial, true);
+      for (let i = 0; i < total.length; i++) total[i]! += proxy.data[i]!;
+    }
+    normalizeProxy(total, w, h, 3);
+    const means = one.proxies.get('G')!.data;
+    for (let i = 0; i < total.length; i++) assert.ok(Math.abs(total[i]! - means[i]!) < 1e-5, `joined proxy texel ${i}`);
+    // No proxy when the screen shows the image at about full size or larger.
+    const big = await decodeBand({ source, name: 'test.exr', size: bytes.byteLength }, undefined, 0, 1, () => undefined, undefined, { ...request, width: 150, height: 200 });
+    assert.equal(big?.proxies.size, 0);
+    assert.equal(proxyFactor({ xMin: 0, yMin: 0, xMax: 4095, yMax: 2159 }, 1, { width: 1280, height: 720 }), 3);
+    assert.equal(proxyFactor({ xMin: 0, yMin: 0, xMax: 1919, yMax: 1079 }, 1, { width: 1280, height: 720 }), 1);
+  });
+
   it('part 1 of a multi-part file (chunk leaders carry the part number)', async () => {
     const bytes = writeExr([
       { name: 'plain', width: 120, height: 90, compression: 'none', channels: planes(120, 90) },
@@ -221,6 +307,10 @@ describe('viewer: an EXR part decoded in bands of rows (viewers/src/decode/exr-b
     assert.deepEqual(await join(tiled, 2), [null, null]);
     const short = writeExr({ width: 64, height: 40, compression: 'zip', channels: planes(64, 40) });
     assert.deepEqual(await join(short, 2), [null, null]);
+    // A single band reads the whole file in one stream: it hands those bytes back for the whole-file path.
+    const whole: { bytes?: Uint8Array } = {};
+    assert.equal(await decodeBand({ source: new Blob([tiled as Uint8Array<ArrayBuffer>]), name: 'tiled.exr', size: tiled.byteLength }, undefined, 0, 1, () => undefined, undefined, undefined, whole), null);
+    assert.deepEqual(whole.bytes, tiled);
   });
 
   it('a damaged chunk fails its band with the error readExr gives, naming the chunk', async () => {
@@ -259,6 +349,7 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
   /** Every response of the servers (the band test counts the range requests). */
   const responses: ViewResponseEvent[] = [];
 
+  let largePlanes: { name: string; type: 'half'; data: Uint16Array }[] = [];
   const serve = async (paths: string[]): Promise<string> => {
     const server = await startViewServer({ paths, cwd: temp.dir, viewerDir, onResponse: (event) => responses.push(event) });
     servers.push(server);
@@ -272,6 +363,8 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     writeFileSync(join(temp.dir, 'parts.exr'), twoPartExr());
     writeFileSync(join(temp.dir, 'noise-zip.exr'), noisyExr('zip'));
     writeFileSync(join(temp.dir, 'noise-tiled.exr'), noisyExr('zip', { xSize: 64, ySize: 64 }));
+    largePlanes = largeSmoothPlanes();
+    writeFileSync(join(temp.dir, 'large-smooth.exr'), writeExr({ ...LARGE, compression: 'zip', channels: largePlanes }));
     for (let f = 1001; f <= 1005; f++) writeFileSync(join(temp.dir, `seq.${f}.exr`), flatExr((f - 1000) / 10, 48, 27));
     writeFileSync(join(temp.dir, 'points.pda'), particleFile());
     for (let f = 1; f <= 3; f++) writeFileSync(join(temp.dir, `drift.${String(f).padStart(4, '0')}.pda`), particleFile(f - 1));
@@ -371,6 +464,77 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     const panned = await at(cx + 200, cy);
     assert.deepEqual(panned, centreBefore, `after a 200 px drag the pixel follows the cursor: ${panned}`);
     await page.screenshot({ path: join(outDir, 'view-exr-ui-page.png') });
+  });
+
+  it('a large EXR is first painted from display-resolution proxies: it matches the full-resolution render at fit, and the probe is exact before the full textures arrive', async () => {
+    assert.ok(readFileSync(join(temp.dir, 'large-smooth.exr')).length > 2 * 1024 * 1024, 'large-smooth.exr is over 2 MiB (the band path, which makes proxies)');
+    const url = await serve(['large-smooth.exr']);
+    // Snapshot mode fits 2048x1152 in 960x540: 0.469 CSS px per pixel (2x2 proxy boxes).
+    const scale = Math.min(WIDTH / LARGE.width, HEIGHT / LARGE.height);
+    const points: [number, number][] = [];
+    for (let y = 20; y < HEIGHT; y += 97) for (let x = 15; x < WIDTH; x += 89) points.push([x + 0.5, y + 0.5]);
+    // Opened without waiting for the page's load event, so this evaluation is already waiting on
+    // whenReady() when it resolves and reads the first paint before the full textures' upload
+    // (a task queued after it).
+    await page.goto(`${url}?snapshot=1`, { waitUntil: 'commit' });
+    type Page = { full: boolean; status: string; pixels: number[]; probes: ({ pixel: [number, number]; values: Record<string, number> } | null)[] };
+    const read = (): number[] => {
+      const canvas = (document as unknown as { querySelector(s: string): { width: number; height: number; getContext(type: string): unknown } }).querySelector('#vfx-canvas');
+      const gl = canvas.getContext('webgl2') as { RGBA: number; UNSIGNED_BYTE: number; readPixels(x: number, y: number, w: number, h: number, format: number, type: number, out: Uint8Array): void };
+      const out = new Uint8Array(canvas.width * canvas.height * 4);
+      gl.readPixels(0, 0, canvas.width, canvas.height, gl.RGBA, gl.UNSIGNED_BYTE, out);
+      return [canvas.width, canvas.height, ...out];
+    };
+    const first: Page = await page.evaluate(
+      async ({ points, readSource }) => {
+        while ((window as { vfxView?: unknown }).vfxView === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+        const info = await window.vfxView.whenReady();
+        const full = performance.getEntriesByName('vfx:full-resolution').length > 0;
+        const pixels = (new Function(`return (${readSource})()`) as () => number[])();
+        return { full, status: info.status, pixels, probes: points.map(([x, y]) => window.vfxView.probe(x, y)) };
+      },
+      { points, readSource: read.toString() },
+    );
+    assert.equal(first.status, 'ready');
+    assert.equal(first.full, false, 'whenReady resolved on the proxy paint (the full-resolution textures follow)');
+    // The probe reads the decoded full-resolution values already.
+    const valueAt = (name: string, px: number, py: number): number => halfToFloat(largePlanes.find((p) => p.name === name)!.data[py * LARGE.width + px]!);
+    for (const [k, [x, y]] of points.entries()) {
+      const probe = first.probes[k];
+      assert.ok(probe !== null && probe !== undefined, `probe at ${x}, ${y}`);
+      assert.deepEqual(probe.pixel, [Math.floor(x / scale), Math.floor((y - (HEIGHT - LARGE.height * scale) / 2) / scale)]);
+      assert.deepEqual(probe.values, { B: valueAt('B', ...probe.pixel), G: valueAt('G', ...probe.pixel), R: valueAt('R', ...probe.pixel) });
+    }
+    // Then the full-resolution textures replace the proxies.
+    await page.waitForFunction(() => performance.getEntriesByName('vfx:full-resolution').length > 0, undefined, { timeout: 60_000 });
+    const after = await page.evaluate((readSource) => (new Function(`return (${readSource})()`) as () => number[])(), read.toString());
+    const [w, h] = first.pixels;
+    assert.deepEqual(after.slice(0, 2), [w, h]);
+    // Both frames for a person to look at (readPixels rows are bottom-up).
+    mkdirSync(outDir, { recursive: true });
+    for (const [name, pixels] of [['first', first.pixels], ['full', after]] as const) {
+      await sharp(Buffer.from(pixels.slice(2)), { raw: { width: w!, height: h!, channels: 4 } }).flip().png().toFile(join(outDir, `view-exr-proxy-${name}.png`));
+    }
+    // At fit the proxy (2x2 means) and the full-resolution render (one pixel of each 2.13) agree
+    // within the noise (+-0.02 linear: a few sRGB codes); and they are not the same image.
+    let worst = 0;
+    let differing = 0;
+    let compared = 0;
+    for (let y = 0; y < h!; y += 5) {
+      for (let x = 0; x < w!; x += 5) {
+        const i = 2 + (y * w! + x) * 4;
+        for (let c = 0; c < 3; c++) {
+          const d = Math.abs(first.pixels[i + c]! - after[i + c]!);
+          worst = Math.max(worst, d);
+          if (d > 0) differing++;
+          compared++;
+        }
+      }
+    }
+    assert.ok(worst <= 12, `the first paint and the full-resolution render differ by at most 12 codes (worst ${worst})`);
+    assert.ok(differing > compared / 20, `the first paint is the proxy, not the full-resolution render (${differing} of ${compared} samples differ)`);
+    const probe = await page.evaluate(([x, y]) => window.vfxView.probe(x, y), points[7]!);
+    assert.deepEqual(probe, first.probes[7]);
   });
 
   it('a large EXR is decoded in bands by every worker (range requests): exact values on both sides of each split; a tiled one whole', async () => {

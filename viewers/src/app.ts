@@ -107,6 +107,7 @@ export class App implements ViewerHost {
   readonly canvas: HTMLCanvasElement;
   readonly overlay: HTMLElement;
   readonly snapshot: boolean;
+  readonly measure: boolean;
   /** The first view's decode, started by main.ts before this code loaded. */
   private preloaded: Promise<{ key: string; promise: Promise<Decoded> } | undefined>;
   private readonly cache: FrameCache;
@@ -158,6 +159,7 @@ export class App implements ViewerHost {
   ) {
     this.preloaded = preloaded;
     this.snapshot = query.get('snapshot') === '1';
+    this.measure = query.get('measure') === '1';
     this.current = optionsFrom(undefined, query);
     document.body.classList.toggle('snapshot', this.snapshot);
     root.replaceChildren();
@@ -328,7 +330,10 @@ export class App implements ViewerHost {
     }
     // While the first file decodes, have the image viewer's shader compiled (slow on SwiftShader).
     const first = this.item();
-    if (first !== undefined && (first.kind === 'exr' || first.kind === 'image')) (this.ensureViewer('image') as ImageViewer).warm();
+    if (first !== undefined && (first.kind === 'exr' || first.kind === 'image')) {
+      (this.ensureViewer('image') as ImageViewer).warm();
+      performance.mark('vfx:warmed');
+    }
     return this.load();
   }
 

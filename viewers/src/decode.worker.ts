@@ -19,7 +19,9 @@ work.catch(() => undefined); // a request reports it (fail below)
 /** The first fetch of a request from the server, started before the decoders have loaded. */
 function startFetch(request: DecodeRequest): Promise<Response> | undefined {
   if (typeof request.source !== 'string') return undefined;
-  const init = request.band !== undefined && request.size !== undefined && request.size > 0
+  // A band of several reads the head first (its chunks by a second request); a single band, and
+  // anything else, the whole file.
+  const init = request.band !== undefined && request.band[1] > 1 && request.size !== undefined && request.size > 0
     ? { cache: 'no-store', headers: { Range: `bytes=0-${Math.min(request.size, EXR_HEAD_BYTES) - 1}` } }
     : { cache: 'no-store' };
   const response = fetch(request.source, init as RequestInit);
@@ -48,7 +50,9 @@ scope.addEventListener('message', (event) => {
   run().then(
     async (result) => {
       try {
-        scope.postMessage({ id, ok: true, result, marks }, (await work).transferables(result));
+        const transfer = (await work).transferables(result);
+        marks.push(['worker:post', performance.timeOrigin + performance.now()]);
+        scope.postMessage({ id, ok: true, result, marks }, transfer);
       } catch (error) {
         await fail(error);
       }

@@ -2,6 +2,7 @@
  * A small pool of decode workers. Stateless decodes go to the least busy worker; Alembic
  * documents stay on the worker that opened them (the archive lives there).
  */
+import { normalizeProxy } from './decode/proxy.js';
 import type { AbcFrame, Decoded, DecodedAlembic, DecodedImage, DecodeRequest, ImageChannel, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** EXR files at least this large are decoded by all workers at once, a band of rows each. */
@@ -48,6 +49,7 @@ export class Decoder {
       const slot: Slot = { worker, busy: 0 };
       worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => {
         const message = event.data;
+        performance.mark('vfx:message');
         const waiting = this.pending.get(message.id);
         if (waiting === undefined) return;
         this.pending.delete(message.id);
@@ -85,7 +87,9 @@ export class Decoder {
   }
 
   async decode(request: DecodeRequest): Promise<Decoded> {
-    if (request.kind === 'exr' && request.band === undefined && (request.size ?? 0) >= BAND_MIN_BYTES && this.slots.length > 1) return this.decodeBands(request);
+    // A large EXR goes as bands (one per worker; one band with one worker: its chunks are still
+    // fetched in one stream and inflated as they arrive, overlapping the transfer).
+    if (request.kind === 'exr' && request.band === undefined && (request.size ?? 0) >= BAND_MIN_BYTES) return this.decodeBands(request);
     const slot = this.leastBusy();
     const result = (await this.send(slot, request)) as Decoded;
     if (result.kind === 'alembic') this.documentSlot.set(result.doc, slot);
@@ -106,6 +110,8 @@ export class Decoder {
       // The bands do not tile the part (the file changed between two reads?): read it whole.
       return (await this.send(this.leastBusy(), request)) as Decoded;
     }
+    const { rows: _rows, ...image } = first;
+    if (parts.length === 1) return image; // one band: the whole data window already
     const channels: ImageChannel[] = first.channels.map((channel, c) => {
       const data = channel.data instanceof Uint16Array ? new Uint16Array(width * height) : channel.data instanceof Float32Array ? new Float32Array(width * height) : new Uint8Array(width * height);
       const bytes = new Uint8Array(data.buffer);
@@ -113,9 +119,17 @@ export class Decoder {
         const piece = part.channels[c]!.data;
         bytes.set(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength), (part.rows![0] - dataWindow.yMin) * width * data.BYTES_PER_ELEMENT);
       }
-      return { ...channel, width, height, data };
+      const { proxy: _proxy, ...plain } = channel;
+      // The proxies: every band's sums added, then divided (decode/proxy.ts).
+      const sums = parts.map((part) => part.channels[c]!.proxy);
+      if (sums.every((p) => p !== undefined && p.partial === true && p.data.length === sums[0]!.data.length)) {
+        const total = sums[0]!.data;
+        for (const other of sums.slice(1)) for (let i = 0; i < total.length; i++) total[i]! += other!.data[i]!;
+        normalizeProxy(total, width, height, sums[0]!.factor);
+        return { ...plain, width, height, data, proxy: { factor: sums[0]!.factor, width: sums[0]!.width, height: sums[0]!.height, data: total } };
+      }
+      return { ...plain, width, height, data };
     });
-    const { rows: _rows, ...image } = first;
     return { ...image, channels };
   }
 

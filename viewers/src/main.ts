@@ -42,6 +42,7 @@ const started: Promise<App | undefined> = (async () => {
     // it holds this thread for a while, and the request must not wait behind it.
     await preloaded;
     const { App: AppClass } = await import('./app.js');
+    performance.mark('vfx:app-loaded');
     const root = document.getElementById('app') ?? document.body;
     return new AppClass(root, query, session, decoder, preloaded);
   } catch (error) {

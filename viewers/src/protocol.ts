@@ -23,6 +23,31 @@ export interface ImageChannel {
   width: number;
   height: number;
   data: Uint16Array | Float32Array | Uint8Array;
+  /** A display-resolution stand-in for the first paint (decode/proxy.ts): box-filtered float
+   *  means of `factor` x `factor` pixels, drawn until this channel's full texture is uploaded. */
+  proxy?: ProxyChannel;
+}
+
+/** A channel's box-filtered proxy: texel (i, j) is the mean of data-window pixels
+ *  [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor) (fewer at the right and bottom edges). */
+export interface ProxyChannel {
+  factor: number;
+  width: number;
+  height: number;
+  data: Float32Array;
+  /** Sums of one band's rows, not yet means (the decoder joins the bands, then divides). */
+  partial?: boolean;
+}
+
+/** Asks the decoder for display-resolution proxies of the channels a first view shows. */
+export interface ProxyRequest {
+  /** The most device pixels the image can cover (the canvas at most): the factor is the largest
+   *  integer not above the image pixels per device pixel at fit; below 2 there is no proxy. */
+  width: number;
+  height: number;
+  /** The `layer` and `channel` options of the view (which channels it draws). */
+  layer: string;
+  channel: string;
 }
 
 export interface ImagePartInfo {
@@ -154,6 +179,8 @@ export interface DecodeRequest {
   band?: [number, number];
   /** The file's size in bytes. */
   size?: number;
+  /** Display-resolution proxies of the channels shown (a large scanline EXR read as one band). */
+  proxy?: ProxyRequest;
 }
 
 export type WorkerRequest =

@@ -97,5 +97,12 @@ export function firstDecode(session: Session, query: URLSearchParams): { key: st
   if (item === undefined) return undefined;
   const entry = entryFor(item, options.frame);
   if (entry === undefined) return undefined;
-  return { key: cacheKey(item, entry, options.part, options.grid), request: decodeRequest(item, entry, new URL(entry.url, document.baseURI).href, options.part, options.grid) };
+  const request = decodeRequest(item, entry, new URL(entry.url, document.baseURI).href, options.part, options.grid);
+  if (item.kind === 'exr' && query.get('proxy') !== '0') {
+    // The first paint of a large EXR can be a display-resolution proxy (decode/proxy.ts): the
+    // canvas is at most the window, in device pixels. `proxy=0` in the query turns it off.
+    const dpr = window.devicePixelRatio || 1;
+    request.proxy = { width: Math.round(window.innerWidth * dpr), height: Math.round(window.innerHeight * dpr), layer: options.layer, channel: options.channel };
+  }
+  return { key: cacheKey(item, entry, options.part, options.grid), request };
 }

@@ -14,7 +14,10 @@
  * decoded whole by band 0, and the other bands answer `null`.
  */
 import { readExr, readExrHeader } from '@vfxkit/exr';
-import type { ExrHeader } from '@vfxkit/exr';
+import type { ExrChannelData, ExrHeader, ExrImage } from '@vfxkit/exr';
+import type { ProxyChannel, ProxyRequest } from '../protocol.js';
+import { layerToShow, slotsFor } from '../slots.js';
+import { ProxyBuilder, proxyFactor } from './proxy.js';
 import { ViewError } from './errors.js';
 import { inflateNative, zlibFrom } from './exr-inflate.js';
 import { EXR_HEAD_BYTES as HEAD_BYTES } from '../protocol.js';
@@ -138,10 +141,25 @@ export function planBand(head: Uint8Array, size: number, wantedPart: number | un
   };
 }
 
+/** A band's decoded rows: the plan, the channels of its rows, and the proxies asked for. */
+export interface DecodedBand {
+  plan: BandPlan;
+  image: ExrImage;
+  /** Display-resolution proxies by channel name: means for a band that is the whole part, else
+   *  this band's sums (`partial`; the page adds the bands' and divides: normalizeProxy). */
+  proxies: Map<string, ProxyChannel>;
+}
+
 /**
  * Fetches and decodes band `band` of `count` of the part asked for (else the first flat one): the
  * plan (its rows) and the channels of those rows, or `null` when the part is not split (the worker
  * then decodes the whole file for band 0; the other bands answer nothing).
+ *
+ * Each ZIP chunk is inflated natively as soon as its bytes are in, and decoded as soon as it is
+ * inflated (one pass: fastChunk) into the band's planes and the proxies' sums, so the transfer, the
+ * inflating and the decoding overlap; other chunks are decoded by `readExr` over their rows once all
+ * bytes are in. If any chunk fails, the band is read again by one `readExr` over its rows, whose
+ * error (or pixels) is then the answer.
  */
 export async function decodeBand(
   from: BandSource,
@@ -151,58 +169,209 @@ export async function decodeBand(
   mark: (name: string) => void,
   /** The response to the head's range request when it was asked for already. */
   early?: Promise<Response>,
-): Promise<{ plan: BandPlan; image: ReturnType<typeof readExr> } | null> {
+  proxy?: ProxyRequest,
+  /** Set to the whole file when a single band read all of it but the part cannot be split. */
+  whole?: { bytes?: Uint8Array },
+): Promise<DecodedBand | null> {
   const headSize = Math.min(from.size, HEAD_BYTES);
   const file = new Uint8Array(from.size);
-  await readRange(from, file, 0, headSize, undefined, early);
+  // One band of one (a single worker) reads the whole file in one request: the head first, then
+  // the chunks from the same stream (no second request); several bands read the head, then their
+  // own chunks by a range request each.
+  let stream: Promise<number> | undefined;
+  let filled = 0;
+  let progress: ((filled: number) => void) | undefined;
+  if (count === 1) {
+    let headIn: () => void = () => undefined;
+    const head = new Promise<void>((resolve) => (headIn = resolve));
+    stream = readRange(from, file, 0, from.size, (at) => {
+      filled = at;
+      if (at >= headSize) headIn();
+      progress?.(at);
+    }, early);
+    await Promise.race([head, stream]);
+  } else {
+    await readRange(from, file, 0, headSize, undefined, early);
+  }
   mark('worker:head');
   const plan = planBand(file.subarray(0, headSize), from.size, wantedPart, band, count);
-  if (plan === undefined) return null;
+  if (plan === undefined) {
+    // Not split: the whole file is read by band 0 (from these bytes when it has them all).
+    if (stream !== undefined && whole !== undefined) {
+      await stream;
+      whole.bytes = file;
+    }
+    return null;
+  }
   const partIndex = plan.part;
   const part = plan.header.parts[partIndex]!;
-  // Inflate each ZIP chunk natively as soon as its bytes are in (its leader gives its size).
-  const zip = part.compression === 'zip' || part.compression === 'zips';
-  const width = part.dataWindow.xMax - part.dataWindow.xMin + 1;
-  const limit = width * (LINES_PER_CHUNK[part.compression] ?? 1) * part.channels.length * 4;
-  const leader = (plan.header.flags.multipart ? 4 : 0) + 4;
-  const waiting = plan.chunks.map((c) => plan.offsets[c]!).sort((a, b) => a - b);
+  const window = part.dataWindow;
+  const width = window.xMax - window.xMin + 1;
+  const lines = LINES_PER_CHUNK[part.compression] ?? 1;
+  const bandRows = plan.yMax - plan.yMin + 1;
+  // Proxies of the channels the first view draws.
+  const builders = new Map<string, ProxyBuilder>();
+  if (proxy !== undefined) {
+    const factor = proxyFactor(part.displayWindow, part.pixelAspectRatio, proxy);
+    const slots = slotsFor(part, layerToShow(part.channels, proxy.layer));
+    const shown = slots.channels.filter((c, i) => c !== undefined && (i < 3 || proxy.channel === 'a'));
+    if (factor >= 2 && shown.every((c) => c!.type !== 'uint')) {
+      for (const c of shown) if (!builders.has(c!.name)) builders.set(c!.name, new ProxyBuilder(width, window.yMax - window.yMin + 1, factor));
+    }
+  }
+  // The band's planes, in the part's channel order and types (as readExr returns them).
+  const planes: ExrChannelData[] = part.channels.map((channel) => {
+    const size = width * bandRows;
+    return { ...channel, width, height: bandRows, data: channel.type === 'half' ? new Uint16Array(size) : channel.type === 'float' ? new Float32Array(size) : new Uint32Array(size) };
+  });
+  const proxyOf = planes.map((plane) => builders.get(plane.name));
+  const lineBytes = part.channels.reduce((sum, c) => sum + width * (c.type === 'half' ? 2 : 4), 0);
+  let failed = false;
   const inflated = new Map<number, Uint8Array>();
+  /** The rows of chunk `c`: data-window y, inclusive. */
+  const rowsOf = (c: number): [number, number] => {
+    const y0 = window.yMin + c * lines;
+    return [y0, Math.min(plan.yMax, y0 + lines - 1)];
+  };
+  /** A chunk `readExr` decodes (stored, or not inflated natively): copied into the planes. */
+  const readChunk = (c: number): void => {
+    if (failed) return;
+    const [y0, y1] = rowsOf(c);
+    let image: ExrImage;
+    try {
+      image = readExr(file, { part: partIndex, region: { xMin: window.xMin, xMax: window.xMax, yMin: y0, yMax: y1 }, zlib: zlibFrom(inflated) });
+    } catch {
+      failed = true; // the whole-band read below gives readExr's own answer
+      return;
+    }
+    image.channels.forEach((channel, i) => {
+      planes[i]!.data.set(channel.data, (y0 - plan.yMin) * width);
+      proxyOf[i]?.add(channel.data, channel.type === 'half', y0 - window.yMin, y1 - y0 + 1);
+    });
+  };
+  /**
+   * A ZIP/ZIPS chunk inflated natively, decoded in one pass: the predictor undone over the first
+   * half of the bytes, then over the second half while each (even, odd) byte pair, one 16-bit word
+   * of the scanlines, goes straight to its channel's plane (and, for half channels with a proxy,
+   * into the proxy's sums): what zip.ts + readExr do in three passes and two copies. The leader and
+   * the sizes are checked as readExr checks them; anything unexpected goes to readChunk.
+   */
+  const fastChunk = (c: number, offset: number, packed: number, bytes: Uint8Array): void => {
+    if (failed) return;
+    const [y0, y1] = rowsOf(c);
+    const rows = y1 - y0 + 1;
+    const multipart = plan.header.flags.multipart;
+    // A packed size equal to the unpacked size means stored uncompressed (readExr's rule).
+    const wrong = packed === rows * lineBytes || bytes.byteLength !== rows * lineBytes;
+    if (wrong || (multipart && view.getInt32(offset, true) !== partIndex) || view.getInt32(offset + (multipart ? 4 : 0), true) !== y0) {
+      readChunk(c);
+      return;
+    }
+    const n = bytes.byteLength;
+    const half = n >> 1; // n is even: every sample has 2 or 4 bytes
+    let previous = bytes[0]!;
+    for (let i = 1; i < half; i++) {
+      previous = (previous + bytes[i]! + 128) & 0xff;
+      bytes[i] = previous;
+    }
+    let j = 0; // word index in the scanlines
+    for (let r = 0; r < rows; r++) {
+      const row = (y0 - plan.yMin + r) * width;
+      const proxyRow = y0 - window.yMin + r;
+      for (let ch = 0; ch < planes.length; ch++) {
+        const plane = planes[ch]!;
+        if (plane.type === 'half') {
+          const out = plane.data as Uint16Array;
+          for (let x = 0; x < width; x++, j++) {
+            previous = (previous + bytes[half + j]! + 128) & 0xff;
+            out[row + x] = bytes[j]! | (previous << 8);
+          }
+          proxyOf[ch]?.add(out.subarray(row, row + width), true, proxyRow, 1);
+        } else {
+          // 32-bit samples: two words each, little-endian, as the platform stores them.
+          const out = new Uint16Array(plane.data.buffer, plane.data.byteOffset + row * 4, width * 2);
+          for (let x = 0; x < width * 2; x++, j++) {
+            previous = (previous + bytes[half + j]! + 128) & 0xff;
+            out[x] = bytes[j]! | (previous << 8);
+          }
+          proxyOf[ch]?.add(plane.data.subarray(row, row + width) as Float32Array | Uint32Array, false, proxyRow, 1);
+        }
+      }
+    }
+  };
+  // Inflate each ZIP chunk natively as soon as its bytes are in (its leader gives its size), and
+  // decode it once inflated; other chunks are decoded once everything has arrived.
+  const zip = part.compression === 'zip' || part.compression === 'zips';
+  const limit = width * lines * part.channels.length * 4;
+  const leader = (plan.header.flags.multipart ? 4 : 0) + 4;
+  const waiting = plan.chunks.map((c) => ({ c, offset: plan.offsets[c]! })).sort((a, b) => a.offset - b.offset);
+  const decoded = new Set<number>();
   const jobs: Promise<void>[] = [];
   let next = 0;
   const view = new DataView(file.buffer);
   const onProgress = (filled: number): void => {
     if (!zip) return;
     while (next < waiting.length) {
-      const offset = waiting[next]!;
+      const { c, offset } = waiting[next]!;
       if (offset + leader + 4 > filled) return;
       const packed = view.getInt32(offset + leader, true);
       const dataStart = offset + leader + 4;
       if (packed < 7 || dataStart + packed > from.size) {
-        next++; // damaged or stored: readExr's own path decides
+        next++; // damaged or stored: decoded at the end, where readExr's own path decides
         continue;
       }
       if (dataStart + packed > filled) return;
       const data = file.subarray(dataStart, dataStart + packed);
       jobs.push(
         inflateNative(data, limit).then(
-          (out) => void inflated.set(dataStart, out),
-          () => undefined,
+          (out) => {
+            decoded.add(c);
+            fastChunk(c, offset, packed, out);
+          },
+          () => undefined, // stored uncompressed or damaged: decoded at the end
         ),
       );
       next++;
     }
   };
-  if (plan.start < headSize) onProgress(headSize);
-  const rest = Math.max(plan.start, headSize);
-  if (plan.end > rest) await readRange(from, file, rest, plan.end, onProgress);
+  if (stream !== undefined) {
+    progress = onProgress;
+    onProgress(filled);
+    await stream;
+  } else {
+    if (plan.start < headSize) onProgress(headSize);
+    const rest = Math.max(plan.start, headSize);
+    if (plan.end > rest) await readRange(from, file, rest, plan.end, onProgress);
+  }
   mark('worker:fetched');
   await Promise.all(jobs);
   mark('worker:inflated');
-  const image = readExr(file, {
-    part: partIndex,
-    region: { xMin: part.dataWindow.xMin, xMax: part.dataWindow.xMax, yMin: plan.yMin, yMax: plan.yMax },
-    zlib: zlibFrom(inflated),
-  });
+  for (const c of plan.chunks) if (!decoded.has(c)) readChunk(c);
+  const region = { xMin: window.xMin, xMax: window.xMax, yMin: plan.yMin, yMax: plan.yMax };
+  let image: ExrImage;
+  if (failed) {
+    image = readExr(file, { part: partIndex, region, zlib: zlibFrom(inflated) });
+    builders.clear(); // no proxies for a band read the slow way (it is rare: a damaged file)
+  } else {
+    image = {
+      part: partIndex,
+      name: part.name,
+      type: 'scanlineimage',
+      dataWindow: region,
+      displayWindow: part.displayWindow,
+      width,
+      height: bandRows,
+      compression: part.compression,
+      lineOrder: part.lineOrder,
+      tiles: part.tiles,
+      level: { x: 0, y: 0 },
+      channels: planes,
+      attributes: part.attributes,
+    };
+  }
   mark('worker:decoded');
-  return { plan, image };
+  const proxies = new Map<string, ProxyChannel>();
+  const allRows = plan.yMin === window.yMin && plan.yMax === window.yMax;
+  for (const [name, builder] of builders) proxies.set(name, allRows ? builder.finish() : builder.partial());
+  return { plan, image, proxies };
 }

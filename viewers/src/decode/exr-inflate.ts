@@ -8,10 +8,18 @@
  */
 import { fflateZlib, type ExrHeader, type ZlibCodec } from '@vfxkit/exr';
 
-/** Inflates one zlib stream natively, refusing to produce more than `limit` bytes. */
+/**
+ * Inflates one zlib stream natively, refusing to produce more than `limit` bytes. The stream is fed
+ * by its writer (a Blob's stream as the source cost 10-50% more for the 135 chunks of a 4K half
+ * RGBA frame in headless Chromium here) and read in its 64 KiB pieces, so a stream that inflates
+ * past its chunk's size is stopped there.
+ */
 export async function inflateNative(data: Uint8Array, limit: number): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
-  const reader = stream.getReader();
+  const stream = new DecompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const reader = stream.readable.getReader();
   const pieces: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -11,7 +11,7 @@ import { isExr, readExr, readExrHeader } from '@vfxkit/exr';
 import type { ExrChannelData, ExrHeader, ExrImage } from '@vfxkit/exr';
 import { isVdb } from '@vfxkit/vdb';
 import type { ItemKind } from '../contract.js';
-import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel } from '../protocol.js';
+import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, ProxyChannel } from '../protocol.js';
 import { ViewError } from './errors.js';
 import { preInflatedZlib } from './exr-inflate.js';
 import { decodeBand } from './exr-bands.js';
@@ -70,7 +70,7 @@ async function decodeExr(bytes: Uint8Array, name: string, part: number | undefin
 }
 
 /** The decoded image the page gets: `image` holds the part's data window, or a band of its rows. */
-function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: [number, number]): DecodedImage {
+function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: [number, number], proxies?: ReadonlyMap<string, ProxyChannel>): DecodedImage {
   const partHeader = header.parts[wanted]!;
   const channels: ImageChannel[] = image.channels.map((c: ExrChannelData) => ({
     name: c.name,
@@ -80,6 +80,7 @@ function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: 
     width: c.width,
     height: c.height,
     data: plainArray(c.data),
+    ...(proxies?.has(c.name) === true ? { proxy: proxies.get(c.name)! } : {}),
   }));
   const pixelTypes = [...new Set(image.channels.map((c) => c.type))].join(', ');
   // A band describes the whole part: the page joins the bands' rows.
@@ -170,13 +171,22 @@ export async function decode(request: DecodeRequest, marks: Marks, early?: Promi
   if (request.band !== undefined && request.size !== undefined && request.size > 0) {
     // One band of an EXR part, fetched and decoded beside the other workers' bands.
     const [band, count] = request.band;
-    const done = await decodeBand({ source: request.source, name: request.name, size: request.size }, request.part, band, count, (name) => mark(marks, name), early);
-    if (done !== null) return describeExr(done.plan.header, done.plan.part, done.image, [done.plan.yMin, done.plan.yMax]);
+    const whole: { bytes?: Uint8Array } = {};
+    const done = await decodeBand({ source: request.source, name: request.name, size: request.size }, request.part, band, count, (name) => mark(marks, name), early, request.proxy, whole);
+    if (done !== null) return describeExr(done.plan.header, done.plan.part, done.image, [done.plan.yMin, done.plan.yMax], done.proxies);
     if (band > 0) return null; // not split: band 0 reads the whole file
+    if (whole.bytes !== undefined) {
+      mark(marks, 'worker:fetched');
+      return decodeBytes(request, whole.bytes, marks);
+    }
   }
   // Band 0 of a part that is not split reads the whole file: the early response was only its head.
   const bytes = await fetchBytes(request.source, request.name, request.band === undefined ? early : undefined);
   mark(marks, 'worker:fetched');
+  return decodeBytes(request, bytes, marks);
+}
+
+async function decodeBytes(request: DecodeRequest, bytes: Uint8Array, marks: Marks): Promise<Decoded | null> {
   if (bytes.length === 0) throw new ViewError('CORRUPT', `${request.name} is empty (0 bytes)`);
   const kind = sniff(bytes, request.kind);
   switch (kind) {
@@ -197,7 +207,12 @@ export function transferables(result: Decoded | AbcFrame | null): Transferable[]
   if (result === null) return [];
   const list: ArrayBufferLike[] = [];
   if ('kind' in result) {
-    if (result.kind === 'image') for (const c of result.channels) list.push(c.data.buffer);
+    if (result.kind === 'image') {
+      for (const c of result.channels) {
+        list.push(c.data.buffer);
+        if (c.proxy !== undefined) list.push(c.proxy.data.buffer);
+      }
+    }
     else if (result.kind === 'particles') for (const a of result.attributes) list.push(a.data.buffer);
     else if (result.kind === 'volume') list.push(result.data.buffer);
   } else {

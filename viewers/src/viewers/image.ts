@@ -24,6 +24,7 @@ import {
 import { halfToFloat } from '@vfxkit/core';
 import { CHANNELS, DISPLAYS, type ProbeResult } from '../contract.js';
 import type { DecodedImage, ImageChannel } from '../protocol.js';
+import { layersOf, layerToShow, slotsFor } from '../slots.js';
 import { element, section, select, shortNumber, slider } from '../ui.js';
 import { canvasSize, type Viewer, type ViewerHost } from './types.js';
 
@@ -139,53 +140,6 @@ void main() {
   gl_FragColor = vec4(colour, 1.0);
 }`;
 
-/** The channels of one layer, assigned to the R, G, B, A slots. */
-interface Slots {
-  channels: (ImageChannel | undefined)[];
-  /** The R, G, B slots hold Y, RY, BY (OpenEXR luminance/chroma images). */
-  yc: boolean;
-}
-
-/** Layers of a channel list: `diffuse.R` is channel R of layer `diffuse`; `R` is in layer ''. */
-export function layersOf(channels: readonly { name: string }[]): string[] {
-  const layers = new Set<string>();
-  for (const c of channels) {
-    const dot = c.name.lastIndexOf('.');
-    layers.add(dot < 0 ? '' : c.name.slice(0, dot));
-  }
-  return [...layers];
-}
-
-function suffix(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return (dot < 0 ? name : name.slice(dot + 1)).toLowerCase();
-}
-
-export function slotsFor(image: DecodedImage, layer: string): Slots {
-  const inLayer = image.channels.filter((c) => {
-    const dot = c.name.lastIndexOf('.');
-    return (dot < 0 ? '' : c.name.slice(0, dot)) === layer;
-  });
-  const pick = (...names: string[]): ImageChannel | undefined => inLayer.find((c) => names.includes(suffix(c.name)));
-  let r = pick('r', 'red');
-  let g = pick('g', 'green');
-  let b = pick('b', 'blue');
-  const a = pick('a', 'alpha');
-  const luminance = pick('y');
-  const ry = pick('ry');
-  const by = pick('by');
-  if (r === undefined && g === undefined && b === undefined && luminance !== undefined) {
-    if (ry !== undefined && by !== undefined) return { channels: [luminance, ry, by, a], yc: true };
-    [r, g, b] = [luminance, luminance, luminance];
-  } else if (r === undefined && g === undefined && b === undefined) {
-    const rest = inLayer.filter((c) => c !== a);
-    if (rest.length === 1 || rest.length === 2) [r, g, b] = rest.length === 1 ? [rest[0], rest[0], rest[0]] : [rest[0], rest[1], undefined];
-    else [r, g, b] = [rest[0], rest[1], rest[2]];
-    if (rest.length === 0 && a !== undefined) [r, g, b] = [a, a, a];
-  }
-  return { channels: [r, g, b, a], yc: false };
-}
-
 function channelValue(channel: ImageChannel, x: number, y: number): number {
   const index = Math.floor(y / channel.ySampling) * channel.width + Math.floor(x / channel.xSampling);
   const raw = channel.data[index];
@@ -202,6 +156,13 @@ export class ImageViewer implements Viewer {
   private readonly dummy: DataTexture;
   private readonly textures = new WeakMap<ImageChannel, DataTexture>();
   private readonly owned = new Set<DataTexture>();
+  /** Proxy textures (ImageChannel.proxy) of channels whose full texture is not uploaded yet. */
+  private readonly proxies = new WeakMap<ImageChannel, DataTexture>();
+  /** Channels with a proxy whose full texture has been uploaded (drawn at full resolution). */
+  private readonly full = new WeakSet<ImageChannel>();
+  /** Channels drawn from their proxy by the last render, waiting for scheduleUpgrade(). */
+  private readonly pending = new Set<ImageChannel>();
+  private upgradeTimer: number | undefined;
   private a: DecodedImage | undefined;
   private b: DecodedImage | undefined;
   /** View: CSS px offset of the display window's corner and CSS px per image pixel. */
@@ -382,9 +343,66 @@ export class ImageViewer implements Viewer {
     return texture;
   }
 
+  private proxyTexture(channel: ImageChannel): DataTexture {
+    let texture = this.proxies.get(channel);
+    if (texture === undefined) {
+      const proxy = channel.proxy!;
+      texture = new DataTexture(proxy.data, proxy.width, proxy.height, RedFormat, FloatType);
+      texture.minFilter = NearestFilter;
+      texture.magFilter = NearestFilter;
+      texture.generateMipmaps = false;
+      texture.unpackAlignment = 4;
+      texture.flipY = false;
+      texture.needsUpdate = true;
+      this.proxies.set(channel, texture);
+      this.owned.add(texture);
+    }
+    return texture;
+  }
+
+  /**
+   * After a paint from proxies: uploads the full-resolution textures of the channels drawn from
+   * proxies (one task, after the first image is on screen), draws again, and marks
+   * `vfx:full-resolution`. Until then zooming in shows the proxies magnified; probe() reads the
+   * decoded full-resolution values all along.
+   */
+  private scheduleUpgrade(): void {
+    if (this.pending.size === 0 || this.upgradeTimer !== undefined) return;
+    // For automation (the bench): the canvas shows proxies until the mark vfx:full-resolution.
+    document.documentElement.dataset.vfxProxy = '1';
+    this.upgradeTimer = window.setTimeout(() => {
+      this.upgradeTimer = undefined;
+      const renderer = this.host.renderer;
+      const shown = new Set([...(this.a?.channels ?? []), ...(this.b?.channels ?? [])]);
+      for (const channel of this.pending) {
+        if (shown.has(channel)) renderer.initTexture(this.texture(channel));
+        this.full.add(channel);
+        delete channel.proxy; // its memory too (the decoded frame stays in the cache)
+        const proxy = this.proxies.get(channel);
+        if (proxy !== undefined) {
+          proxy.dispose();
+          this.owned.delete(proxy);
+          this.proxies.delete(channel);
+        }
+      }
+      this.pending.clear();
+      this.render();
+      if (this.host.measure) renderer.getContext().finish();
+      performance.mark('vfx:full-resolution');
+      document.documentElement.dataset.vfxProxy = '0';
+    }, 0);
+  }
+
   /** Frees the GPU textures of an image that left the cache. */
   release(image: DecodedImage): void {
     for (const channel of image.channels) {
+      const proxy = this.proxies.get(channel);
+      if (proxy !== undefined) {
+        proxy.dispose();
+        this.owned.delete(proxy);
+        this.proxies.delete(channel);
+      }
+      this.pending.delete(channel);
       const texture = this.textures.get(channel);
       if (texture === undefined) continue;
       texture.dispose();
@@ -403,11 +421,15 @@ export class ImageViewer implements Viewer {
     const sub01 = new Vector4(1, 1, 1, 1);
     const sub23 = new Vector4(1, 1, 1, 1);
     slots.forEach((channel, i) => {
-      u[`u${prefix}${i}`]!.value = channel === undefined ? this.dummy : this.texture(channel);
+      // A channel with a proxy is drawn from it until its full texture has been uploaded (after
+      // the first paint, by scheduleUpgrade()); the shader samples the proxy as a subsampled channel.
+      const proxy = channel?.proxy !== undefined && !this.full.has(channel) ? channel.proxy : undefined;
+      if (proxy !== undefined) this.pending.add(channel!);
+      u[`u${prefix}${i}`]!.value = channel === undefined ? this.dummy : proxy !== undefined ? this.proxyTexture(channel) : this.texture(channel);
       has.setComponent(i, channel === undefined ? 0 : 1);
       const target = i < 2 ? sub01 : sub23;
-      target.setComponent((i % 2) * 2, channel?.xSampling ?? 1);
-      target.setComponent((i % 2) * 2 + 1, channel?.ySampling ?? 1);
+      target.setComponent((i % 2) * 2, proxy?.factor ?? channel?.xSampling ?? 1);
+      target.setComponent((i % 2) * 2 + 1, proxy?.factor ?? channel?.ySampling ?? 1);
     });
     u[`u${prefix}Has`]!.value = has;
     u[`u${prefix}Sub01`]!.value = sub01;
@@ -419,9 +441,7 @@ export class ImageViewer implements Viewer {
 
   /** The layer to show in `image`: the option's when it exists there, else the first. */
   layerOf(image: DecodedImage): string {
-    const layers = layersOf(image.channels);
-    const wanted = this.host.options().layer;
-    return layers.includes(wanted) ? wanted : layers.includes('') ? '' : layers[0] ?? '';
+    return layerToShow(image.channels, this.host.options().layer);
   }
 
   private wipeX(): number | undefined {
@@ -450,7 +470,19 @@ export class ImageViewer implements Viewer {
     u.uChannel!.value = Math.max(0, CHANNELS.indexOf(options.channel));
     u.uWipe!.value = this.wipeX() ?? -1;
     u.uOutline!.value = this.host.snapshot ? 0 : 1;
-    renderer.render(this.scene, this.camera);
+    if (this.host.measure) {
+      const gl = renderer.getContext();
+      performance.mark('vfx:upload-start');
+      for (const name of ['uA0', 'uA1', 'uA2', 'uA3', 'uB0', 'uB1', 'uB2', 'uB3']) {
+        renderer.initTexture(u[name]!.value as DataTexture); // uploads only what changed
+      }
+      gl.finish();
+      performance.mark('vfx:upload-end');
+      renderer.render(this.scene, this.camera);
+      gl.finish();
+      performance.mark('vfx:drawn');
+    } else renderer.render(this.scene, this.camera);
+    this.scheduleUpgrade();
     if (this.lastPointer !== undefined) this.showProbe(this.lastPointer.x, this.lastPointer.y);
   }
 
@@ -523,6 +555,9 @@ export class ImageViewer implements Viewer {
   }
 
   dispose(): void {
+    if (this.upgradeTimer !== undefined) clearTimeout(this.upgradeTimer);
+    this.upgradeTimer = undefined;
+    this.pending.clear();
     for (const stop of this.cleanup) stop();
     for (const texture of this.owned) texture.dispose();
     this.owned.clear();

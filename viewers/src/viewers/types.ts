@@ -10,6 +10,10 @@ export interface ViewerHost {
   /** An element over the canvas for legends and readouts (hidden in snapshot mode). */
   readonly overlay: HTMLElement;
   readonly snapshot: boolean;
+  /** `measure=1` in the query: the image viewer waits for the GPU (gl.finish) after the texture
+   *  uploads and after the draw, and marks each (`vfx:upload-*`, `vfx:drawn`), so a page's timing
+   *  shows where a first image's time goes. Off otherwise (it slows every frame). */
+  readonly measure: boolean;
   /** The current options (query parameters and `set`). */
   options(): ViewOptions;
   /** Schedules a redraw on the next animation frame. */
