@@ -337,6 +337,15 @@ function codeValue(data: Uint8Array, position: number, codeLength: number): numb
   return peekBits(data, at, codeLength < 24 ? codeLength : 24);
 }
 
+/** Repeats the last value written `run` times (a run symbol); returns the new output position. */
+function repeatLast(out: Uint16Array, outPosition: number, outOffset: number, outEnd: number, run: number, count: number, fail: (what: string) => VfxError): number {
+  if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
+  if (outPosition === outOffset) throw fail('the data starts with a run');
+  const value = out[outPosition - 1]!;
+  for (let i = 0; i < run; i++) out[outPosition + i] = value;
+  return outPosition + run;
+}
+
 /**
  * The decoding loop of OpenEXR's `hufDecode`, with the same results so that it accepts and rejects
  * the same streams: a code is decoded in the main loop while at least 14 bits (padding included)
@@ -421,13 +430,8 @@ function decodeBits(
     }
     if (symbol === runSymbol) {
       if (bit + 8 > totalBits) throw fail('a run length is cut off');
-      const run = peekBits(data, bit, 8);
+      outPosition = repeatLast(out, outPosition, outOffset, outEnd, peekBits(data, bit, 8), count, fail);
       bit += 8;
-      if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
-      if (outPosition === outOffset) throw fail('the data starts with a run');
-      const value = out[outPosition - 1]!;
-      for (let i = 0; i < run; i++) out[outPosition + i] = value;
-      outPosition += run;
     } else {
       if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
       out[outPosition++] = symbol;
@@ -447,14 +451,9 @@ function decodeBits(
     const symbol = short & 0xffffff;
     if (symbol === runSymbol) {
       if (remaining < 8) throw fail('a run length is cut off');
-      const run = peekBits(data, bit, 8);
+      outPosition = repeatLast(out, outPosition, outOffset, outEnd, peekBits(data, bit, 8), count, fail);
       bit += 8;
       remaining -= 8;
-      if (outPosition + run > outEnd) throw fail(`a run goes past the ${count} expected values`);
-      if (outPosition === outOffset) throw fail('the data starts with a run');
-      const value = out[outPosition - 1]!;
-      for (let i = 0; i < run; i++) out[outPosition + i] = value;
-      outPosition += run;
     } else {
       if (outPosition >= outEnd) throw fail(`more than the ${count} expected values`);
       out[outPosition++] = symbol;
