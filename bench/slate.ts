@@ -104,7 +104,7 @@ function oursProcess(input: string, output: string): number {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', import.meta.resolve('tsx'), join(root, 'tools/vfx/src/bin.ts'), 'burnin', input, '-o', output, ...texts('{frame}').flat(), '--text-size', '0.024', '-j', String(jobs), '--force'],
+    ['--conditions=source', '--import', import.meta.resolve('tsx/esm'), join(root, 'tools/vfx/src/bin.ts'), 'burnin', input, '-o', output, ...texts('{frame}').flat(), '--text-size', '0.024', '-j', String(jobs), '--force'],
     { cwd: dir, encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`vfx burnin failed: ${result.stderr}`);

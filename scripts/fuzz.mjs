@@ -22,7 +22,7 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run fuzz -- NAME [--iterations N] [--seed S] [--iteration I]\nfuzzers: ${available.join(', ')}`);
   process.exit(name ? 2 : 0);
 }
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', packageFuzzers[name] ? join(root, packageFuzzers[name]) : join(fuzzDir, `${name}.ts`), ...args], {
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx/esm', packageFuzzers[name] ? join(root, packageFuzzers[name]) : join(fuzzDir, `${name}.ts`), ...args], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_NO_WARNINGS: '1' },

@@ -39,7 +39,7 @@ if (selected.length === 0) {
 const concurrency = process.env.VFX_TEST_CONCURRENCY ?? String(Math.max(2, Math.min(4, statSync(root) ? 2 : 2)));
 const result = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...selected],
+  ['--conditions=source', '--import', 'tsx/esm', '--test', `--test-concurrency=${concurrency}`, ...selected],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
 );
 process.exit(result.status ?? 1);

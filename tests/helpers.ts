@@ -31,7 +31,7 @@ export function vfxCommand(): { command: string; args: string[] } {
   return {
     command: process.execPath,
     // tsx by absolute URL, so the process may run in any directory.
-    args: ['--conditions=source', '--import', import.meta.resolve('tsx'), join(repoRoot, 'tools/vfx/src/bin.ts')],
+    args: ['--conditions=source', '--import', import.meta.resolve('tsx/esm'), join(repoRoot, 'tools/vfx/src/bin.ts')],
   };
 }
 
