@@ -14,11 +14,11 @@
  * printed with its reproducer (`--seed S --iteration I`) and the mutated file saved. Exits 1 on a
  * finding.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mutateBytes, random, TargetWorker, type Mutation } from './harness.js';
+import { mutateBytes, random, realSeeds, TargetWorker, type Mutation } from './harness.js';
 import type { AbcTargetResult } from './abc-target.js';
 
 const args = process.argv.slice(2);
@@ -39,15 +39,7 @@ if (!existsSync(abcRoot)) {
   console.log(`fuzz abc: no seeds: ${abcRoot} is absent (set VFX_REAL_FIXTURES)`);
   process.exit(0);
 }
-const seeds: { name: string; bytes: Uint8Array }[] = [];
-const walk = (dir: string): void => {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.abc') && statSync(path).size < 8 << 20) seeds.push({ name: path, bytes: new Uint8Array(readFileSync(path)) });
-  }
-};
-walk(abcRoot);
+const seeds = realSeeds(abcRoot, '.abc', (8 << 20) - 1);
 
 function mutate(bytes: Uint8Array, next: () => number): Mutation {
   const kind = Math.floor(next() * 7);

@@ -16,12 +16,12 @@
  * Iteration i of seed s always makes the same mutation of the same file (given the same seed
  * files), so `--seed s --iteration i` replays one case.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readExrHeader, writeExr, type ExrCompression, type ExrWritePart } from '@vfxkit/exr';
-import { random, TargetWorker } from './harness.js';
+import { random, realSeeds as realSeedFiles, TargetWorker, type SeedFile } from './harness.js';
 import type { TargetResult } from './exr-target.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,10 +56,7 @@ function rng(seed: number): Rng {
 // -----------------------------------------------------------------------------------------------
 // Seed files
 
-export interface SeedFile {
-  name: string;
-  bytes: Uint8Array;
-}
+export type { SeedFile } from './harness.js';
 
 function pattern(width: number, height: number, channel: number, type: 'half' | 'float' | 'uint'): number[] {
   const values: number[] = [];
@@ -139,17 +136,7 @@ export function generatedSeeds(): SeedFile[] {
 
 /** Every .exr under `dir` of at most `maxSize` bytes. */
 export function realSeeds(dir: string, maxSize = Infinity): SeedFile[] {
-  const seeds: SeedFile[] = [];
-  const walk = (path: string) => {
-    for (const name of readdirSync(path).sort()) {
-      const full = join(path, name);
-      const info = statSync(full);
-      if (info.isDirectory()) walk(full);
-      else if (name.endsWith('.exr') && info.size <= maxSize) seeds.push({ name: relative(dir, full), bytes: new Uint8Array(readFileSync(full)) });
-    }
-  };
-  walk(dir);
-  return seeds;
+  return realSeedFiles(dir, '.exr', maxSize);
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -4,7 +4,30 @@
  * A target module posts `{ ready: true }` once loaded, then answers each `{ id, bytes }` message with
  * a result carrying the same `id`.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
+
+/** A seed file: its name (relative to the folder it came from) and its bytes. */
+export interface SeedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Every file under `dir` (recursively, in name order) whose name ends with `extension` and that has at most `maxSize` bytes. */
+export function realSeeds(dir: string, extension: string, maxSize = Infinity): SeedFile[] {
+  const seeds: SeedFile[] = [];
+  const walk = (path: string): void => {
+    for (const name of readdirSync(path).sort()) {
+      const full = join(path, name);
+      const info = statSync(full);
+      if (info.isDirectory()) walk(full);
+      else if (name.endsWith(extension) && info.size <= maxSize) seeds.push({ name: relative(dir, full), bytes: new Uint8Array(readFileSync(full)) });
+    }
+  };
+  walk(dir);
+  return seeds;
+}
 
 /** mulberry32: a small, fast, seedable generator of numbers in [0, 1). */
 export function random(seed: number): () => number {

@@ -8,12 +8,12 @@
  * A finding is anything thrown that is not a VfxError, or a call slower than 5 s; it is printed with
  * its reproducer (`--seed S --iteration I`). Exits 1 when it found something.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isVfxError } from '@vfxkit/core';
 import { inspectVdb, readVdbSync } from '@vfxkit/vdb';
-import { mutateBytes, random, type Mutation } from './harness.js';
+import { mutateBytes, random, realSeeds, type Mutation } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -29,15 +29,7 @@ if (!existsSync(root)) {
   console.log(`fuzz vdb: no seeds: ${root} is absent (set VFX_REAL_FIXTURES)`);
   process.exit(0);
 }
-const seeds: { name: string; bytes: Uint8Array }[] = [];
-const walk = (dir: string): void => {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.vdb') && statSync(path).size < 8 << 20) seeds.push({ name: path, bytes: new Uint8Array(readFileSync(path)) });
-  }
-};
-walk(root);
+const seeds = realSeeds(root, '.vdb', (8 << 20) - 1);
 
 function mutate(bytes: Uint8Array, next: () => number): Mutation {
   const kind = Math.floor(next() * 5) as 0 | 1 | 2 | 3 | 4;

@@ -11,7 +11,7 @@ import { displayPath } from '@vfxkit/tool-seq';
 import { startViewServer, viewerBuilt, type ViewDisplay, type ViewSessionOptions } from './server.js';
 import { makeContactSheet, parseSize, takeSnapshot, type Size } from './snapshot.js';
 
-interface ViewFlags {
+interface ViewFlags extends ViewSessionOptions {
   port?: number;
   open: boolean;
   json?: boolean;
@@ -20,12 +20,6 @@ interface ViewFlags {
   output?: string;
   size?: Size;
   columns?: number;
-  frame?: number;
-  exposure?: number;
-  gamma?: number;
-  display?: ViewDisplay;
-  camera?: string;
-  compare?: number;
   force?: boolean;
   timeout?: number;
   padStyle: PadStyle;

@@ -162,6 +162,25 @@ export function inflateExactly(zlib: ZlibCodec, data: Uint8Array, expectedSize: 
   return out;
 }
 
+/** Passes inflated pieces on while counting them against the size the caller expects. */
+function countedPieces(expectedSize: number, what: string, onChunk: (chunk: Uint8Array) => void): { take: (chunk: Uint8Array) => void; finish: () => void } {
+  let produced = 0;
+  return {
+    take(chunk) {
+      produced += chunk.length;
+      if (produced > expectedSize) {
+        throw partError(PartErrorCode.PART_CORRUPT, `${what}: zlib data inflates to more than the ${expectedSize} bytes expected`);
+      }
+      onChunk(chunk);
+    },
+    finish() {
+      if (produced !== expectedSize) {
+        throw partError(PartErrorCode.PART_TRUNCATED, `${what}: zlib data inflates to ${produced} bytes, ${expectedSize} expected`);
+      }
+    },
+  };
+}
+
 /**
  * Inflates a zlib stream that must produce exactly `expectedSize` bytes, handing the output to
  * `onChunk` piece by piece when the codec can stream (see `ZlibCodec.inflateChunks`), else in one
@@ -172,41 +191,25 @@ export function inflateInPieces(zlib: ZlibCodec, data: Uint8Array, expectedSize:
     onChunk(inflateExactly(zlib, data, expectedSize, what));
     return;
   }
-  let produced = 0;
+  const pieces = countedPieces(expectedSize, what, onChunk);
   try {
-    zlib.inflateChunks(data, (chunk) => {
-      produced += chunk.length;
-      if (produced > expectedSize) {
-        throw partError(PartErrorCode.PART_CORRUPT, `${what}: zlib data inflates to more than the ${expectedSize} bytes expected`);
-      }
-      onChunk(chunk);
-    });
+    zlib.inflateChunks(data, pieces.take);
   } catch (error) {
     throw inflateError(error, what);
   }
-  if (produced !== expectedSize) {
-    throw partError(PartErrorCode.PART_TRUNCATED, `${what}: zlib data inflates to ${produced} bytes, ${expectedSize} expected`);
-  }
+  pieces.finish();
 }
 
 /** `inflateInPieces` for async readers: through the codec's `inflateChunksAsync` when it has one. */
 export async function inflateInPiecesAsync(zlib: ZlibCodec, data: Uint8Array, expectedSize: number, what: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
   if (zlib.inflateChunksAsync === undefined) return inflateInPieces(zlib, data, expectedSize, what, onChunk);
-  let produced = 0;
+  const pieces = countedPieces(expectedSize, what, onChunk);
   try {
-    await zlib.inflateChunksAsync(data, (chunk) => {
-      produced += chunk.length;
-      if (produced > expectedSize) {
-        throw partError(PartErrorCode.PART_CORRUPT, `${what}: zlib data inflates to more than the ${expectedSize} bytes expected`);
-      }
-      onChunk(chunk);
-    });
+    await zlib.inflateChunksAsync(data, pieces.take);
   } catch (error) {
     throw inflateError(error, what);
   }
-  if (produced !== expectedSize) {
-    throw partError(PartErrorCode.PART_TRUNCATED, `${what}: zlib data inflates to ${produced} bytes, ${expectedSize} expected`);
-  }
+  pieces.finish();
 }
 
 function inflateError(error: unknown, what: string): VfxError {
