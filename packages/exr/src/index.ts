@@ -8,6 +8,16 @@ export { ExrErrorCode, type ExrErrorCode as ExrErrorCodeValue } from './errors.j
 export { readExrHeader, isExr, attributeValue } from './header/header.js';
 /** The value bytes of one attribute (no name, type or size), as the writer stores them. */
 export { writeAttributeValue } from './header/attributes.js';
+export {
+  splitStoredAttributes,
+  storedAttribute,
+  encodeStoredAttribute,
+  offsetTablesEnd,
+  rewriteExrHead,
+  type StoredAttribute,
+  type ExrHeaderEdit,
+  type ExrHeadRewrite,
+} from './header/rewrite.js';
 export { readExr, readExrParts, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from './read.js';
 export { availableCompressions, hasCompression } from './compression/index.js';
 export { fflateZlib } from './compression/zlib.js';

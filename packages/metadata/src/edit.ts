@@ -13,11 +13,10 @@
  * GPSAltitude also sets its reference tag (N/S, E/W, above/below sea level) unless that is given.
  */
 import { resolve } from 'node:path';
-import type { ExrPartHeader } from '@vfxkit/exr';
 import { MetaErrorCode, metaError } from './errors.js';
 import type { ExifToolSession } from './exiftool.js';
 import { editExrFile, readExrHead } from './exr/file.js';
-import { splitStoredAttributes, storedAttribute, type StoredAttribute } from './exr/rewrite.js';
+import { splitStoredAttributes, storedAttribute, type ExrPartHeader, type StoredAttribute } from '@vfxkit/exr';
 import {
   STRUCTURAL_EXR_ATTRIBUTES,
   WRITABLE_EXR_TYPES,

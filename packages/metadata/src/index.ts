@@ -69,4 +69,13 @@ export {
   type WritableExrType,
 } from './exr/values.js';
 export { editExrFile, readExrHead, type ExrHead } from './exr/file.js';
-export { offsetTablesEnd, rewriteExrHead, splitStoredAttributes, storedAttribute, type HeadRewrite, type HeaderEdit, type StoredAttribute } from './exr/rewrite.js';
+// The header-only rewrite is @vfxkit/exr's; re-exported under the names this package has always used.
+export {
+  offsetTablesEnd,
+  rewriteExrHead,
+  splitStoredAttributes,
+  storedAttribute,
+  type ExrHeadRewrite as HeadRewrite,
+  type ExrHeaderEdit as HeaderEdit,
+  type StoredAttribute,
+} from '@vfxkit/exr';

@@ -5,7 +5,7 @@
  * Attribute Types; little-endian throughout).
  */
 import { VfxError } from '@vfxkit/core';
-import { EXR_DEEP_IMAGE_STATES, EXR_ENVMAPS, writeAttributeValue, type ExrAttribute, type ExrChromaticities, type ExrTimeCode } from '@vfxkit/exr';
+import { EXR_DEEP_IMAGE_STATES, EXR_ENVMAPS, type ExrAttribute, type ExrChromaticities, type ExrTimeCode } from '@vfxkit/exr';
 
 /** The types `attr set` can write. */
 export const SETTABLE_TYPES = [
@@ -280,5 +280,3 @@ export function parseAttribute(name: string, type: SettableType, text: string): 
   }
 }
 
-/** The value bytes of an attribute `attr set` writes: the codec's own encoder. */
-export const encodeAttributeValue: (attribute: ExrAttribute) => Uint8Array = writeAttributeValue;

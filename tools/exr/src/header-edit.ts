@@ -1,51 +1,24 @@
 /**
- * Editing header attributes without touching the pixels. An EXR file is: magic, version field,
- * headers (each a list of `name\0 type\0 size value` records ended by a NUL; multi-part files end
- * the list of headers with one more NUL), one offset table per part (a uint64 file offset per
- * chunk), then the chunks. Changing an attribute changes the headers' length by some delta, so the
- * new file is: the new headers, every offset-table entry plus delta, and the chunk bytes copied
- * unchanged. Attributes that were not edited keep their bytes exactly; new ones are inserted in
- * name order, as OpenEXR writes them.
+ * Editing header attributes without touching the pixels: the edits of `vfx exr attr`, checked and
+ * reported here, applied by @vfxkit/exr's header-only rewrite (`rewriteExrHead`: the new headers,
+ * every offset-table entry moved by the change in their length, the chunk bytes unchanged).
+ * Attributes that were not edited keep their bytes exactly; new ones are inserted in name order, as
+ * OpenEXR writes them.
  */
-import { ByteReader, ByteWriter, VfxError, encodeUtf8 } from '@vfxkit/core';
-import { readExrHeader, type ExrAttribute, type ExrHeader, type ExrPartHeader } from '@vfxkit/exr';
-import { encodeAttributeValue, REQUIRED_ATTRIBUTES, STRUCTURAL_ATTRIBUTES } from './attribute-values.js';
+import { VfxError, encodeUtf8 } from '@vfxkit/core';
+import {
+  encodeStoredAttribute,
+  type ExrAttribute,
+  offsetTablesEnd,
+  readExrHeader,
+  rewriteExrHead,
+  splitStoredAttributes,
+  type ExrHeader,
+  type ExrPartHeader,
+  type StoredAttribute,
+} from '@vfxkit/exr';
+import { REQUIRED_ATTRIBUTES, STRUCTURAL_ATTRIBUTES } from './attribute-values.js';
 import { partLabel } from './format.js';
-
-/** One attribute record of a header, as stored. */
-interface AttributeRecord {
-  name: string;
-  type: string;
-  /** The whole record: name, NUL, type, NUL, size, value. */
-  bytes: Uint8Array;
-}
-
-const decoder = new TextDecoder();
-
-/** The records of one part's raw header (its attributes and the terminating NUL). */
-function records(raw: Uint8Array): AttributeRecord[] {
-  const reader = new ByteReader(raw);
-  const out: AttributeRecord[] = [];
-  for (;;) {
-    const start = reader.offset;
-    const nameEnd = raw.indexOf(0, start);
-    if (nameEnd === start) return out;
-    const name = decoder.decode(raw.subarray(start, nameEnd));
-    const typeEnd = raw.indexOf(0, nameEnd + 1);
-    const type = decoder.decode(raw.subarray(nameEnd + 1, typeEnd));
-    reader.offset = typeEnd + 1;
-    const size = reader.i32();
-    reader.skip(size);
-    out.push({ name, type, bytes: raw.subarray(start, reader.offset) });
-  }
-}
-
-function encodeRecord(attribute: ExrAttribute): AttributeRecord {
-  const value = encodeAttributeValue(attribute);
-  const writer = new ByteWriter(value.byteLength + 64);
-  writer.bytes(encodeUtf8(attribute.name)).u8(0).bytes(encodeUtf8(attribute.type)).u8(0).i32(value.byteLength).bytes(value);
-  return { name: attribute.name, type: attribute.type, bytes: writer.toBytes() };
-}
 
 function byteCompare(a: string, b: string): number {
   const x = encodeUtf8(a);
@@ -83,8 +56,8 @@ function checkEdit(edit: HeaderEdit, part: ExrPartHeader, multipart: boolean): v
   }
 }
 
-function applyToPart(part: ExrPartHeader, edits: readonly HeaderEdit[], multipart: boolean, report: EditReport): AttributeRecord[] {
-  let list = records(part.raw);
+function applyToPart(part: ExrPartHeader, edits: readonly HeaderEdit[], multipart: boolean, report: EditReport): StoredAttribute[] {
+  let list = splitStoredAttributes(part.raw);
   for (const edit of edits) {
     checkEdit(edit, part, multipart);
     if (edit.kind === 'delete') {
@@ -93,14 +66,16 @@ function applyToPart(part: ExrPartHeader, edits: readonly HeaderEdit[], multipar
       if (list.length !== before) report.changes.push(`deleted ${edit.name}`);
       continue;
     }
-    const record = encodeRecord(edit.attribute);
+    const record = encodeStoredAttribute(edit.attribute);
     const at = list.findIndex((r) => r.name === record.name);
     if (at !== -1) {
       const old = list[at]!;
-      list[at] = record;
-      report.changes.push(
-        old.type === record.type && equalBytes(old.bytes, record.bytes) ? `${record.name} unchanged` : `set ${record.name} (${record.type})`,
-      );
+      if (old.type === record.type && equalBytes(old.record, record.record)) {
+        report.changes.push(`${record.name} unchanged`);
+      } else {
+        list[at] = record;
+        report.changes.push(`set ${record.name} (${record.type})`);
+      }
       continue;
     }
     const insertAt = list.findIndex((r) => byteCompare(r.name, record.name) > 0);
@@ -116,11 +91,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Where the offset tables end, checking that every entry points at a chunk inside the file. */
-function checkOffsetTables(bytes: Uint8Array, header: ExrHeader): { tablesEnd: number; entries: number } {
-  let entries = 0;
-  for (const part of header.parts) entries += part.chunkCount;
-  const tablesEnd = header.offsetTablesOffset + entries * 8;
+/** Checks that every offset-table entry points at a chunk inside the file: a damaged or incomplete
+ *  file is refused (vfx exr check says what is wrong with it), not rewritten. */
+function checkOffsetTables(bytes: Uint8Array, header: ExrHeader): void {
+  const tablesEnd = offsetTablesEnd(header);
+  const entries = (tablesEnd - header.offsetTablesOffset) / 8;
   if (tablesEnd > bytes.byteLength) {
     throw new VfxError('EXR_TRUNCATED', `the file ends inside its offset tables (${entries} entries at byte ${header.offsetTablesOffset}): repair it before editing its header`);
   }
@@ -134,17 +109,16 @@ function checkOffsetTables(bytes: Uint8Array, header: ExrHeader): { tablesEnd: n
       );
     }
   }
-  return { tablesEnd, entries };
 }
 
 /**
  * The file with `edits` applied to the parts `partIndices` (default every part). The chunk bytes
- * of the result are those of the input, byte for byte. Throws BAD_USAGE for refused edits (nothing
- * changes then) and when the result would not read back.
+ * of the result are those of the input, byte for byte (the input itself when nothing changed).
+ * Throws BAD_USAGE for refused edits (nothing changes then) and when the result would not read back.
  */
 export function editHeader(bytes: Uint8Array, edits: readonly HeaderEdit[], partIndices?: readonly number[]): { bytes: Uint8Array; reports: EditReport[] } {
   const header = readExrHeader(bytes);
-  const { tablesEnd, entries } = checkOffsetTables(bytes, header);
+  checkOffsetTables(bytes, header);
   const multipart = header.flags.multipart;
   const chosen = new Set(partIndices ?? header.parts.map((p) => p.index));
 
@@ -157,41 +131,16 @@ export function editHeader(bytes: Uint8Array, edits: readonly HeaderEdit[], part
   }
 
   const reports: EditReport[] = [];
-  const headers = header.parts.map((part) => {
-    if (!chosen.has(part.index)) return records(part.raw);
+  const rewrite = rewriteExrHead(bytes, header, (part, stored) => {
+    if (!chosen.has(part.index)) return stored;
     const report: EditReport = { part: part.index, name: part.name, changes: [] };
     reports.push(report);
     return applyToPart(part, edits, multipart, report);
   });
-
-  // Version field: long names when any name is over 31 bytes (never cleared: other names may need it).
-  let version = new ByteReader(bytes, 4).u32();
-  const longName = headers.some((list) => list.some((r) => encodeUtf8(r.name).byteLength > 31 || encodeUtf8(r.type).byteLength > 31));
-  if (longName) version |= 0x400;
-
-  const headerLength = headers.reduce((sum, list) => sum + list.reduce((s, r) => s + r.bytes.byteLength, 0) + 1, 0) + (multipart ? 1 : 0);
-  const newTablesOffset = 8 + headerLength;
-  const delta = newTablesOffset - header.offsetTablesOffset;
-  const out = new Uint8Array(newTablesOffset + entries * 8 + (bytes.byteLength - tablesEnd));
-  const writer = new DataView(out.buffer);
-  out.set(bytes.subarray(0, 4), 0);
-  writer.setUint32(4, version >>> 0, true);
-  let position = 8;
-  for (const list of headers) {
-    for (const record of list) {
-      out.set(record.bytes, position);
-      position += record.bytes.byteLength;
-    }
-    out[position++] = 0;
-  }
-  if (multipart) out[position++] = 0;
-  const tables = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < entries; i++) {
-    // Every entry was checked above: a chunk offset inside the file.
-    writer.setBigUint64(position, tables.getBigUint64(header.offsetTablesOffset + i * 8, true) + BigInt(delta), true);
-    position += 8;
-  }
-  out.set(bytes.subarray(tablesEnd), position);
+  if (!rewrite.changed) return { bytes, reports };
+  const out = new Uint8Array(rewrite.head.byteLength + (bytes.byteLength - rewrite.keepFrom));
+  out.set(rewrite.head, 0);
+  out.set(bytes.subarray(rewrite.keepFrom), rewrite.head.byteLength);
 
   // The result must read back, with the same parts and chunk layout.
   let check: ExrHeader;

@@ -12,7 +12,7 @@ import { readCommands } from './read-commands.js';
 
 export { checkExr, type CheckProblem, type CheckReport } from './check.js';
 export { editHeader, type HeaderEdit } from './header-edit.js';
-export { parseAttribute, encodeAttributeValue, SETTABLE_TYPES, STANDARD_TYPES } from './attribute-values.js';
+export { parseAttribute, SETTABLE_TYPES, STANDARD_TYPES } from './attribute-values.js';
 export { extract, merge, recompress } from './rebuild.js';
 export { channelStats, type ChannelStats } from './stats.js';
 export { probePixel, type ProbeResult } from './probe.js';

@@ -6,10 +6,9 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { ErrorCode, VfxError, isVfxError } from '@vfxkit/core';
-import { readExrHeader, type ExrAttribute, type ExrHeader } from '@vfxkit/exr';
+import { offsetTablesEnd, readExrHeader, rewriteExrHead, type ExrAttribute, type ExrHeader, type ExrHeaderEdit as HeaderEdit } from '@vfxkit/exr';
 import { MetaErrorCode, metaError } from '../errors.js';
 import { replaceFile, type ReplaceOptions, type ReplaceResult } from '../replace.js';
-import { offsetTablesEnd, rewriteExrHead, type HeaderEdit } from './rewrite.js';
 
 const FIRST_READ = 64 * 1024;
 const COPY_CHUNK = 1024 * 1024;

@@ -1,23 +1,25 @@
 /**
- * Editing an OpenEXR file's header attributes without touching its pixels. @vfxkit/exr reads
- * headers (`readExrHeader`) and writes whole images (`writeExr`), but has no header-only rewrite,
- * so it lives here, over that public API and the file layout ("OpenEXR File Layout"):
+ * Header-only rewrites: changing a file's header attributes without decoding or moving its pixels
+ * (what `vfx exr attr` and `vfx meta` do to EXR files). The file layout ("OpenEXR File Layout"):
  *
  *   magic (4) | version field (4) | header(s) | offset table(s) | chunks ...
  *
  * 1. Each header is a list of attributes `name\0 type\0 size(int32) value`, ended by a NUL; a
- *    multi-part file ends the list of headers with one more NUL. The attributes kept are copied
- *    byte for byte from the original (so types this library does not know survive unchanged); set
- *    ones are encoded by `encodeExrValue`.
+ *    multi-part file ends the list of headers with one more NUL. The attributes an edit keeps are
+ *    copied byte for byte (so types this library does not know survive unchanged).
  * 2. The offset tables follow the headers: one uint64 absolute file offset per chunk. The chunks
- *    themselves are copied unchanged, so every offset moves by exactly the change in header size
- *    (a 0 offset marks a chunk missing from an incomplete file and stays 0).
+ *    are copied unchanged, so every offset moves by exactly the change in header size (a 0 offset,
+ *    a chunk missing from an incomplete file, stays 0).
  * 3. The version field gains the long-names flag (bit 10) when an attribute name or type grows
  *    past 31 bytes; the other flags stay as they were.
+ *
+ * Only the head (everything before the first chunk) is rebuilt, so a caller can stream the chunks
+ * from the original file instead of holding it in memory.
  */
 import { encodeUtf8 } from '@vfxkit/core';
-import type { ExrHeader, ExrPartHeader } from '@vfxkit/exr';
-import { MetaErrorCode, metaError } from '../errors.js';
+import { ExrErrorCode, exrError } from '../errors.js';
+import type { ExrAttribute, ExrHeader, ExrPartHeader } from '../model.js';
+import { writeAttributeValue } from './attributes.js';
 
 const FLAG_LONG_NAMES = 0x400;
 const SHORT_NAME_LIMIT = 31;
@@ -30,34 +32,37 @@ export interface StoredAttribute {
   record: Uint8Array;
 }
 
-function readCString(bytes: Uint8Array, offset: number): { text: string; next: number } {
-  let end = offset;
-  while (end < bytes.length && bytes[end] !== 0) end++;
-  if (end >= bytes.length) throw metaError(MetaErrorCode.META_UNREADABLE, 'EXR header ends inside an attribute name');
-  return { text: new TextDecoder().decode(bytes.subarray(offset, end)), next: end + 1 };
+const decoder = new TextDecoder();
+
+function cString(bytes: Uint8Array, offset: number, what: string): { text: string; next: number } {
+  const end = bytes.indexOf(0, offset);
+  if (end === -1) throw exrError(ExrErrorCode.EXR_BAD_HEADER, `the header ends inside ${what}`);
+  return { text: decoder.decode(bytes.subarray(offset, end)), next: end + 1 };
 }
 
-/** Splits one part's raw header bytes (as `ExrPartHeader.raw` holds them, final NUL included) into
- *  its stored attributes, in file order. */
+/**
+ * Splits one part's raw header bytes (as `ExrPartHeader.raw` holds them, final NUL included) into
+ * its stored attributes, in file order.
+ */
 export function splitStoredAttributes(raw: Uint8Array): StoredAttribute[] {
   const out: StoredAttribute[] = [];
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   let offset = 0;
   while (offset < raw.length && raw[offset] !== 0) {
     const start = offset;
-    const name = readCString(raw, offset);
-    const type = readCString(raw, name.next);
-    if (type.next + 4 > raw.length) throw metaError(MetaErrorCode.META_UNREADABLE, `EXR header ends inside attribute '${name.text}'`);
+    const name = cString(raw, offset, 'an attribute name');
+    const type = cString(raw, name.next, `the type of attribute '${name.text}'`);
+    if (type.next + 4 > raw.length) throw exrError(ExrErrorCode.EXR_BAD_HEADER, `the header ends inside attribute '${name.text}'`);
     const size = view.getInt32(type.next, true);
     const end = type.next + 4 + size;
-    if (size < 0 || end > raw.length) throw metaError(MetaErrorCode.META_UNREADABLE, `EXR attribute '${name.text}' has an invalid size ${size}`);
+    if (size < 0 || end > raw.length) throw exrError(ExrErrorCode.EXR_BAD_HEADER, `attribute '${name.text}' has an invalid size ${size}`);
     out.push({ name: name.text, type: type.text, record: raw.subarray(start, end) });
     offset = end;
   }
   return out;
 }
 
-/** A stored attribute record from a name, a type and value bytes. */
+/** A stored attribute record from a name, a type and its value bytes. */
 export function storedAttribute(name: string, type: string, value: Uint8Array): StoredAttribute {
   const nameBytes = encodeUtf8(name);
   const typeBytes = encodeUtf8(type);
@@ -70,11 +75,17 @@ export function storedAttribute(name: string, type: string, value: Uint8Array): 
   return { name, type, record };
 }
 
-/** Decides each part's new attribute list from its header and its stored attributes. */
-export type HeaderEdit = (part: ExrPartHeader, stored: StoredAttribute[]) => StoredAttribute[];
+/** The stored record of an attribute, its value encoded as the writer encodes it. */
+export function encodeStoredAttribute(attribute: ExrAttribute): StoredAttribute {
+  return storedAttribute(attribute.name, attribute.type, writeAttributeValue(attribute));
+}
 
-export interface HeadRewrite {
-  /** False when the edit left every part's attributes as they were. */
+/** Decides a part's new attribute list from its header and its stored attributes (return the
+ *  same records to leave it unchanged). */
+export type ExrHeaderEdit = (part: ExrPartHeader, stored: StoredAttribute[]) => StoredAttribute[];
+
+export interface ExrHeadRewrite {
+  /** False when the edit left every part's attributes as they were (`head` is then the original's). */
   changed: boolean;
   /** Replaces the original's bytes [0, keepFrom): magic, version, headers and offset tables. */
   head: Uint8Array;
@@ -91,13 +102,15 @@ export function offsetTablesEnd(header: ExrHeader): number {
 
 /**
  * The new head of an EXR file whose headers `edit` changes. `bytes` holds at least the original's
- * first `offsetTablesEnd(header)` bytes; `header` is `readExrHeader(bytes)`.
+ * first `offsetTablesEnd(header)` bytes; `header` is `readExrHeader(bytes)`. Throws EXR_TRUNCATED
+ * when the bytes end inside the offset tables and EXR_CORRUPT_CHUNK when a table entry points into
+ * the head (a damaged file is left for `vfx exr check` to report, not rewritten).
  */
-export function rewriteExrHead(bytes: Uint8Array, header: ExrHeader, edit: HeaderEdit): HeadRewrite {
+export function rewriteExrHead(bytes: Uint8Array, header: ExrHeader, edit: ExrHeaderEdit): ExrHeadRewrite {
   const tablesStart = header.offsetTablesOffset;
   const tablesEnd = offsetTablesEnd(header);
   if (bytes.length < tablesEnd) {
-    throw metaError(MetaErrorCode.META_UNREADABLE, `EXR file ends inside its offset tables (${bytes.length} bytes, the tables end at ${tablesEnd})`);
+    throw exrError(ExrErrorCode.EXR_TRUNCATED, `the file ends inside its offset tables (${bytes.length} bytes, the tables end at ${tablesEnd})`);
   }
   const input = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let versionField = input.getUint32(4, true);
@@ -109,8 +122,7 @@ export function rewriteExrHead(bytes: Uint8Array, header: ExrHeader, edit: Heade
     const stored = splitStoredAttributes(part.raw);
     const edited = edit(part, stored);
     if (edited.length !== stored.length || edited.some((a, i) => a.record !== stored[i]!.record)) changed = true;
-    const length = edited.reduce((sum, a) => sum + a.record.length, 0) + 1;
-    const block = new Uint8Array(length);
+    const block = new Uint8Array(edited.reduce((sum, a) => sum + a.record.length, 0) + 1);
     let at = 0;
     for (const attribute of edited) {
       if (encodeUtf8(attribute.name).length > SHORT_NAME_LIMIT || encodeUtf8(attribute.type).length > SHORT_NAME_LIMIT) {
@@ -124,9 +136,9 @@ export function rewriteExrHead(bytes: Uint8Array, header: ExrHeader, edit: Heade
   if (!changed) return { changed: false, head: bytes.subarray(0, tablesEnd), keepFrom: tablesEnd };
   const headersLength = headers.reduce((sum, h) => sum + h.length, 0) + (header.flags.multipart ? 1 : 0);
   const newTablesStart = 8 + headersLength;
-  const delta = newTablesStart - tablesStart;
+  const delta = BigInt(newTablesStart - tablesStart);
 
-  // 2. Magic, version, headers, tables with every offset moved by delta.
+  // 2. Magic, version, headers, then the tables with every offset moved by delta.
   const head = new Uint8Array(newTablesStart + (tablesEnd - tablesStart));
   const output = new DataView(head.buffer);
   head.set(bytes.subarray(0, 4), 0);
@@ -137,20 +149,15 @@ export function rewriteExrHead(bytes: Uint8Array, header: ExrHeader, edit: Heade
     at += block.length;
   }
   if (header.flags.multipart) head[at++] = 0;
-  const bigDelta = BigInt(delta);
   for (let offset = tablesStart; offset < tablesEnd; offset += 8) {
     const value = input.getBigUint64(offset, true);
-    let moved = value;
-    if (value !== 0n) {
-      if (value < BigInt(tablesEnd)) {
-        throw metaError(
-          MetaErrorCode.META_UNREADABLE,
-          `EXR offset table entry at byte ${offset} points at byte ${value}, inside the headers; the file is damaged and was left as it was`,
-        );
-      }
-      moved = value + bigDelta;
+    if (value !== 0n && value < BigInt(tablesEnd)) {
+      throw exrError(
+        ExrErrorCode.EXR_CORRUPT_CHUNK,
+        `offset table entry ${(offset - tablesStart) / 8} points at byte ${value}, inside the headers: the file is damaged and its header is not edited`,
+      );
     }
-    output.setBigUint64(at, moved, true);
+    output.setBigUint64(at, value === 0n ? 0n : value + delta, true);
     at += 8;
   }
   return { changed: true, head, keepFrom: tablesEnd };
