@@ -6,6 +6,8 @@
 export * from './model.js';
 export { ExrErrorCode, type ExrErrorCode as ExrErrorCodeValue } from './errors.js';
 export { readExrHeader, isExr, attributeValue } from './header/header.js';
+/** Scanlines per chunk of each compression method (OpenEXR's table; deep scanline parts use 1). */
+export { LINES_PER_CHUNK as EXR_LINES_PER_CHUNK } from './header/layout.js';
 /** The value bytes of one attribute (no name, type or size), as the writer stores them. */
 export { writeAttributeValue } from './header/attributes.js';
 export {

@@ -6,11 +6,11 @@
  */
 import { ByteReader, isVfxError } from '@vfxkit/core';
 import {
+  EXR_LINES_PER_CHUNK,
   ExrErrorCode,
   readExr,
   readExrHeader,
   type Box2,
-  type ExrCompression,
   type ExrHeader,
   type ExrPartHeader,
   type ExrReadOptions,
@@ -51,22 +51,6 @@ const COUNT_BUDGET_MS = 2000;
 
 const MAX_PROBLEMS = 20;
 
-/** Scanlines per chunk of each compression method (OpenEXR's table; deep scanline parts use 1). */
-const LINES_PER_CHUNK: Record<ExrCompression, number> = {
-  none: 1,
-  rle: 1,
-  zips: 1,
-  zip: 16,
-  piz: 32,
-  pxr24: 16,
-  b44: 32,
-  b44a: 32,
-  dwaa: 32,
-  dwab: 256,
-  htj2k256: 256,
-  htj2k32: 32,
-};
-
 function problemOf(error: unknown, part?: number, chunk?: number): CheckProblem {
   if (isVfxError(error)) {
     return {
@@ -105,7 +89,7 @@ function* chunkRequests(part: ExrPartHeader): Generator<{ chunk: number; options
   const width = window.xMax - window.xMin + 1;
   const height = window.yMax - window.yMin + 1;
   if (part.tiles === undefined) {
-    const lines = part.type === 'deepscanline' ? 1 : LINES_PER_CHUNK[part.compression];
+    const lines = part.type === 'deepscanline' ? 1 : EXR_LINES_PER_CHUNK[part.compression];
     for (let chunk = 0; chunk < part.chunkCount; chunk++) {
       const yMin = window.yMin + chunk * lines;
       const region: Box2 = { xMin: window.xMin, xMax: window.xMax, yMin, yMax: Math.min(window.yMax, yMin + lines - 1) };

@@ -12,13 +12,10 @@
  * Only single-part scanline images in increasing line order with unsubsampled channels take this
  * path; `spliceBurnin` returns undefined for anything else and the caller re-encodes the frame.
  */
-import { attributeValue, readExr, readExrHeader, writeExr, type Box2, type ExrChannelData, type ExrCompression, type ExrPartHeader } from '@vfxkit/exr';
+import { EXR_LINES_PER_CHUNK, attributeValue, hasCompression, readExr, readExrHeader, writeExr, type Box2, type ExrChannelData, type ExrCompression, type ExrPartHeader } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
 import { LINEAR_REC709, colorSpaceForChromaticities, type Image, type SampleType } from '@vfxkit/image';
 import type { PixelBox } from '../layout.js';
-
-/** Scanlines per chunk of each compression (OpenEXR's table). */
-const LINES_PER_CHUNK: Record<string, number> = { none: 1, rle: 1, zips: 1, zip: 16, pxr24: 16, piz: 32, b44: 32, b44a: 32, dwaa: 32, dwab: 256 };
 
 /** What the splice needs to know of a frame: its header, and the chunk table. */
 export interface SpliceFrame {
@@ -42,7 +39,8 @@ export function spliceFrame(bytes: Uint8Array): SpliceFrame | undefined {
   const header = readExrHeader(bytes);
   if (header.parts.length !== 1 || header.flags.tiled || header.flags.multipart || header.flags.nonImage) return undefined;
   const part = header.parts[0]!;
-  const lines = LINES_PER_CHUNK[part.compression];
+  // Only methods this build writes can be spliced (the burnt-in rows are compressed again).
+  const lines = hasCompression(part.compression, true) ? EXR_LINES_PER_CHUNK[part.compression] : undefined;
   if (part.type !== 'scanlineimage' || part.lineOrder !== 'increasingY' || lines === undefined) return undefined;
   if (part.channels.some((c) => c.xSampling !== 1 || c.ySampling !== 1)) return undefined;
   const height = part.dataWindow.yMax - part.dataWindow.yMin + 1;
