@@ -99,6 +99,34 @@ describe('DWAA and DWAB decoding', () => {
     });
   }
 
+  for (const method of [dwaa, dwab]) {
+    it(`${method.name}: decodes into a reused output array that holds other bytes, to the same bytes as into a new one`, { skip: noOiio }, () => {
+      // The chunk reader passes one scratch array for every chunk: each byte must be written.
+      const path = join(folder.path, `${method.name}-scratch.exr`);
+      writePatternExr(path, {
+        width: 77,
+        height: 300,
+        channels: ['R', 'G', 'B', 'A', 'Z', 'Y', 'diffuse.R', 'diffuse.G', 'diffuse.B'],
+        types: ['half', 'Z=float', 'diffuse.B=float'],
+        compression: method.name,
+        scale: 4,
+      });
+      const exr = readExr(path);
+      const scratch = new Uint8Array(Math.max(...exr.chunks.map((chunk) => chunk.info.unpackedSize)) + 8);
+      let decoded = 0;
+      for (const chunk of exr.chunks) {
+        if (chunk.packed.length === chunk.info.unpackedSize) continue;
+        scratch.fill(decoded % 2 === 0 ? 0xa5 : 0x5a);
+        const fresh = method.decompress(chunk.packed, chunk.info, testContext);
+        const reused = method.decompress(chunk.packed, chunk.info, testContext, scratch);
+        assert.equal(reused.buffer, scratch.buffer, 'decoded into the scratch array');
+        assert.equal(firstDifference(reused, fresh), -1);
+        decoded++;
+      }
+      assert.ok(decoded > 0);
+    });
+  }
+
   it('decodes version 1 chunks (legacy, case-insensitive rules) like version 2', { skip: noOiio }, () => {
     const path = join(folder.path, 'legacy.exr');
     writePatternExr(path, { width: 40, height: 20, channels: ['R', 'G', 'B', 'A'], types: ['half'], compression: 'dwaa' });

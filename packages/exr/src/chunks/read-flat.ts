@@ -86,8 +86,11 @@ export function chunkInfo(channels: readonly ExrChannel[], box: Box2, size: numb
   };
 }
 
-/** Decompresses one chunk to its Xdr buffer (raw when the packed size equals the unpacked size). */
-export function unpackChunk(context: ChunkReadContext, ref: ChunkRef, packed: Uint8Array, info: ChunkInfo, what: string): Uint8Array {
+/**
+ * Decompresses one chunk to its Xdr buffer (raw when the packed size equals the unpacked size).
+ * `output`: a scratch array the method may decode into (see `CompressionMethod.decompress`).
+ */
+export function unpackChunk(context: ChunkReadContext, ref: ChunkRef, packed: Uint8Array, info: ChunkInfo, what: string, output?: Uint8Array): Uint8Array {
   const size = info.unpackedSize;
   if (packed.byteLength === size) return packed;
   const location = context.location;
@@ -100,7 +103,7 @@ export function unpackChunk(context: ChunkReadContext, ref: ChunkRef, packed: Ui
   const method = compressionMethod(context.part.compression);
   let unpacked: Uint8Array;
   try {
-    unpacked = method.decompress(packed, info, context.codec);
+    unpacked = method.decompress(packed, info, context.codec, output);
   } catch (error) {
     // Codecs throw VfxErrors (EXR_CORRUPT_CHUNK, UNSUPPORTED_COMPRESSION, ...): keep their code and
     // say which chunk; anything else (a RangeError on garbage) is a corrupt chunk too.
@@ -191,12 +194,15 @@ export function readFlatRegion(
   });
   const outputByName = new Map(outputs.map((o) => [o.channel.name, o]));
 
-  // 3. Decompress each chunk and copy the samples inside the region.
+  // 3. Decompress each chunk and copy the samples inside the region. Methods that can decode into
+  //    one reused chunk-sized array do (each chunk is copied out before the next is decoded).
+  let scratch: Uint8Array | undefined;
   jobs.forEach((job, i) => {
     const ref = refs[i]!;
     const box = job.box;
     const packed = context.bytes.subarray(ref.dataOffset, ref.dataOffset + ref.packedSize);
-    const xdr = unpackChunk(context, ref, packed, chunkInfo(part.channels, box, sizes[i]!), describeJob(job));
+    if (scratch === undefined && ref.packedSize !== sizes[i]) scratch = new Uint8Array(sizes.reduce((max, size) => (size > max ? size : max), 0));
+    const xdr = unpackChunk(context, ref, packed, chunkInfo(part.channels, box, sizes[i]!), describeJob(job), scratch);
     let position = 0;
     for (let y = box.yMin; y <= box.yMax; y++) {
       for (const channel of part.channels) {

@@ -245,10 +245,16 @@ export function inverseDcOnly(dc: number): number {
   return f(f(dc * A) * A);
 }
 
-export const CR_TO_R = f(1.5747);
-export const CB_TO_G = f(-0.1873);
-export const CR_TO_G = f(-0.4682);
-export const CB_TO_B = f(1.8556);
+// Inverse colour transform coefficients. The functions here use the module constants: V8 builds
+// those into optimized code, while an exported binding is read from its module cell at each use.
+const RED_FROM_CR = f(1.5747);
+const GREEN_FROM_CB = f(-0.1873);
+const GREEN_FROM_CR = f(-0.4682);
+const BLUE_FROM_CB = f(1.8556);
+export const CR_TO_R = RED_FROM_CR;
+export const CB_TO_G = GREEN_FROM_CB;
+export const CR_TO_G = GREEN_FROM_CR;
+export const CB_TO_B = BLUE_FROM_CB;
 
 /** Y'CbCr -> R'G'B' in place on `count` values (OpenEXR `csc709Inverse64`). */
 export function inverseCsc709(y: Float32Array, cb: Float32Array, cr: Float32Array, count: number): void {
@@ -256,9 +262,9 @@ export function inverseCsc709(y: Float32Array, cb: Float32Array, cr: Float32Arra
     const luma = y[i]!;
     const blue = cb[i]!;
     const red = cr[i]!;
-    y[i] = luma + f(red * CR_TO_R);
-    cb[i] = f(f(blue * CB_TO_G) + luma) + f(red * CR_TO_G);
-    cr[i] = f(CB_TO_B * blue) + luma;
+    y[i] = luma + f(red * RED_FROM_CR);
+    cb[i] = f(f(blue * GREEN_FROM_CB) + luma) + f(red * GREEN_FROM_CR);
+    cr[i] = f(BLUE_FROM_CB * blue) + luma;
   }
 }
 

@@ -331,8 +331,11 @@ function interleavePlanes16(planes: Uint8Array, start: number, width: number, he
   }
 }
 
-/** Decompresses one DWAA or DWAB chunk into its Xdr buffer. */
-export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext, method = 'dwaa'): Uint8Array {
+/**
+ * Decompresses one DWAA or DWAB chunk into its Xdr buffer: `output` when it is given and large
+ * enough (every byte of the chunk is written), else a new array.
+ */
+export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext, method = 'dwaa', output?: Uint8Array): Uint8Array {
   const channels = chunkGeometry(info);
   checkUnpackedSize(method, info, channels);
 
@@ -425,7 +428,7 @@ export function dwaDecompress(packed: Uint8Array, info: ChunkInfo, context: Code
   }
 
   // 4. The channels, into the Xdr buffer.
-  const out = new Uint8Array(info.unpackedSize);
+  const out = output !== undefined && output.length >= info.unpackedSize ? output.subarray(0, info.unpackedSize) : new Uint8Array(info.unpackedSize);
   const rows = lineOffsets(info, channels);
   const done = channels.map(() => false);
   const toLinear = dwaToLinearTable();
@@ -580,7 +583,7 @@ export function dwaaMethod(options: DwaOptions = {}): CompressionMethod {
     code: 8,
     linesPerChunk: 32,
     lossy: true,
-    decompress: (packed, info, context) => dwaDecompress(packed, info, context, 'dwaa'),
+    decompress: (packed, info, context, output) => dwaDecompress(packed, info, context, 'dwaa', output),
     compress: (raw, info, context) => dwaCompress(raw, info, context, options, 'dwaa'),
   };
 }
@@ -592,7 +595,7 @@ export function dwabMethod(options: DwaOptions = {}): CompressionMethod {
     code: 9,
     linesPerChunk: 256,
     lossy: true,
-    decompress: (packed, info, context) => dwaDecompress(packed, info, context, 'dwab'),
+    decompress: (packed, info, context, output) => dwaDecompress(packed, info, context, 'dwab', output),
     compress: (raw, info, context) => dwaCompress(raw, info, context, options, 'dwab'),
   };
 }

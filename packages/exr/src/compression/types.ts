@@ -57,6 +57,9 @@ export interface CodecContext {
  * One compression method. `decompress` returns the Xdr buffer (exactly `info.unpackedSize` bytes)
  * and throws `VfxError` (`EXR_CORRUPT_CHUNK`) on bad data; it is never called for a chunk whose packed
  * size equals its unpacked size (OpenEXR stores such chunks raw, whatever the method).
+ * `output`, when given, is a scratch array of at least `info.unpackedSize` bytes that a method may
+ * decode into (writing every byte) and return a view of, to save an allocation per chunk; the caller
+ * must be done with the result before it passes the same array again. Methods may ignore it.
  * `compress` returns packed bytes; the caller stores the raw chunk instead when they are not smaller.
  */
 export interface CompressionMethod {
@@ -68,6 +71,6 @@ export interface CompressionMethod {
   linesPerChunk: number;
   /** True for methods that may change values (b44, b44a, dwaa, dwab; pxr24 for FLOAT). */
   lossy: boolean;
-  decompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext): Uint8Array;
+  decompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext, output?: Uint8Array): Uint8Array;
   compress?(raw: Uint8Array, info: ChunkInfo, context: CodecContext): Uint8Array;
 }

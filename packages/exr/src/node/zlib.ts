@@ -14,8 +14,11 @@ const DEFAULT_LEVEL = 4;
 
 export const nodeZlib: ZlibCodec = {
   inflate(data, expectedSize) {
-    // maxOutputLength stops a hostile stream from inflating past the chunk's declared size.
-    const out = inflateSync(data, { maxOutputLength: Math.max(1, expectedSize) });
+    // maxOutputLength stops a hostile stream from inflating past the chunk's declared size; an
+    // output chunk of the expected size inflates in one step into one buffer (the default 16 KiB
+    // chunks are inflated one by one and then concatenated).
+    const size = Math.max(64, expectedSize);
+    const out = inflateSync(data, { maxOutputLength: size, chunkSize: size });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   deflate(data, level) {
