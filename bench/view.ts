@@ -1,5 +1,5 @@
 /**
- * npm run bench -- view [--frames N] [--points N] [--voxels N] [--runs R] [--cases 1,2,3,4] [--keep]
+ * npm run bench -- view [--frames N] [--points N] [--voxels N] [--runs R] [--cases 1,2,3,4] [--query k=v,...] [--keep]
  *
  * The viewers in headless Chromium (SwiftShader: WebGL on the CPU, no GPU), through the `vfx view`
  * server, driven by the page's `window.vfxView` API. Inputs are written at bench time in a
@@ -60,6 +60,11 @@ const keep = args.includes('--keep');
 const casesAt = args.indexOf('--cases');
 /** The cases to run (`--cases 1,2`: only those); all by default. */
 const cases = new Set(casesAt === -1 ? [1, 2, 3, 4] : (args[casesAt + 1] ?? '').split(',').map(Number));
+/** Extra query parameters for the app (`--query workers=2,proxy=0`), to compare its settings. */
+const queryAt = args.indexOf('--query');
+const extraQuery: Record<string, string> = Object.fromEntries(
+  (queryAt === -1 ? '' : args[queryAt + 1] ?? '').split(',').filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -121,6 +126,9 @@ function breakdownText(runs: Breakdown[]): string {
     return `${label} ${ms(median(values))}`;
   });
   if (marks.length > 0) lines.push(`   page marks (median ms since navigation): ${marks.join(', ')}`);
+  // The decode worker's inflate helper (viewers/src/decode/inflate-helper.ts): chunks it inflated, per run.
+  const shares = runs.map((b) => Object.keys(b.marks).find((name) => name.startsWith('worker:helper '))?.slice('worker:helper '.length)).filter((v): v is string => v !== undefined);
+  if (shares.length > 0) lines.push(`   ZIP chunks inflated by the inflate helper worker (per run): ${shares.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -140,7 +148,7 @@ async function timeFirstRender(browser: Browser, server: ViewServer, label: stri
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
     responses.length = 0;
     const start = performance.now();
-    await page.goto(viewUrl(server.url, { item: 0, snapshot: 1 }), { waitUntil: 'load', timeout: 300_000 });
+    await page.goto(viewUrl(server.url, { item: 0, snapshot: 1, ...extraQuery }), { waitUntil: 'load', timeout: 300_000 });
     info = await waitForView(page, 300_000);
     const elapsed = performance.now() - start;
     // After a display-resolution proxy first paint, the full-resolution textures follow: wait for

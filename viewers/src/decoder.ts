@@ -2,6 +2,7 @@
  * A small pool of decode workers. Stateless decodes go to the least busy worker; Alembic
  * documents stay on the worker that opened them (the archive lives there).
  */
+import type { HelperMessage } from './decode/inflate-helper.js';
 import { normalizeProxy } from './decode/proxy.js';
 import type { AbcFrame, Decoded, DecodedAlembic, DecodedImage, DecodeRequest, ImageChannel, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
 
@@ -36,17 +37,36 @@ export class Decoder {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly documentSlot = new Map<number, Slot>();
+  private readonly helpers: Worker[] = [];
   private nextId = 1;
 
   /**
    * `size` workers: one per core but one (left to the page), one to four. With two or more, a large
    * EXR is split across all of them; on a 2-core machine that was busy with other work, one worker
-   * decoding the whole file was faster (bench/view.ts).
+   * decoding the whole file was faster (bench/view.ts), and that worker uses the second core through
+   * its inflate helper (decode/inflate-helper.ts): no bands to join on the page's thread.
    */
-  constructor(size = defaultWorkers()) {
+  constructor(
+    size = defaultWorkers(),
+    /** Inflate helpers (decode/inflate-helper.ts): 0 for none, 1 for one beside a single decode
+     *  worker; undefined: one beside a single decode worker when there are two or more cores. */
+    inflaters?: number,
+  ) {
+    const cores = navigator.hardwareConcurrency || 1;
+    const withHelper = size === 1 && typeof DecompressionStream !== 'undefined' && (inflaters === 1 || (inflaters === undefined && cores >= 2));
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' });
       const slot: Slot = { worker, busy: 0 };
+      if (withHelper) {
+        // Started here, beside the decode worker (this page sees it fail and stops it), and joined
+        // to it by a channel of their own.
+        const helper = new Worker(new URL('./decode/inflate.worker.ts', import.meta.url), { type: 'module' });
+        const channel = new MessageChannel();
+        helper.postMessage({ port: channel.port1 }, [channel.port1]);
+        worker.postMessage({ helper: channel.port2 } satisfies HelperMessage, [channel.port2]);
+        helper.addEventListener('error', () => worker.postMessage({ helper: 'gone' } satisfies HelperMessage));
+        this.helpers.push(helper);
+      }
       worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => {
         const message = event.data;
         performance.mark('vfx:message');
@@ -142,6 +162,7 @@ export class Decoder {
   /** Stops every worker (the page is going away): pending requests fail. */
   terminate(): void {
     for (const slot of this.slots) slot.worker.terminate();
+    for (const helper of this.helpers) helper.terminate();
     for (const waiting of this.pending.values()) waiting.reject(new DecodeFailure('CANCELLED', 'the page was closed'));
     this.pending.clear();
   }

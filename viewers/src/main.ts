@@ -15,7 +15,9 @@ performance.mark('vfx:main');
 const query = new URLSearchParams(location.search);
 // `workers=N` (1-8) sets how many decode workers there are (tests force bands with 2).
 const workers = Number(query.get('workers'));
-const decoder = new Decoder(Number.isInteger(workers) && workers >= 1 && workers <= 8 ? workers : defaultWorkers());
+// `inflaters=0` turns off the decode worker's inflate helper (decode/inflate-helper.ts), `inflaters=1` forces it.
+const inflaters = query.get('inflaters') === '0' ? 0 : query.get('inflaters') === '1' ? 1 : undefined;
+const decoder = new Decoder(Number.isInteger(workers) && workers >= 1 && workers <= 8 ? workers : defaultWorkers(), inflaters);
 const session: Promise<Session> = fetch('api/session', { cache: 'no-store' }).then(async (response) => {
   if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for api/session`);
   return (await response.json()) as Session;

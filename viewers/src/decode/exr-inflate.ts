@@ -7,40 +7,9 @@
  * errors are exactly those of `readExr` alone; only the time differs.
  */
 import { fflateZlib, type ExrHeader, type ZlibCodec } from '@vfxkit/exr';
+import { inflateNative } from './native-inflate.js';
 
-/**
- * Inflates one zlib stream natively, refusing to produce more than `limit` bytes. The stream is fed
- * by its writer (a Blob's stream as the source cost 10-50% more for the 135 chunks of a 4K half
- * RGBA frame in headless Chromium here) and read in its 64 KiB pieces, so a stream that inflates
- * past its chunk's size is stopped there.
- */
-export async function inflateNative(data: Uint8Array, limit: number): Promise<Uint8Array> {
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => undefined);
-  writer.close().catch(() => undefined);
-  const reader = stream.readable.getReader();
-  const pieces: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new Error('chunk inflates past its size');
-    }
-    pieces.push(value);
-  }
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
-}
+export { inflateNative };
 
 /**
  * The ZIP/ZIPS chunks of part `partIndex` inflated natively, by the position of their compressed

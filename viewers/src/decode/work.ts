@@ -15,6 +15,7 @@ import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, Prox
 import { ViewError } from './errors.js';
 import { preInflatedZlib } from './exr-inflate.js';
 import { decodeBand } from './exr-bands.js';
+import type { Inflater } from './native-inflate.js';
 
 async function fetchBytes(source: string | Blob, name: string, early?: Promise<Response>): Promise<Uint8Array> {
   if (typeof source !== 'string') return new Uint8Array(await source.arrayBuffer());
@@ -165,14 +166,15 @@ async function decodeBitmap(bytes: Uint8Array, name: string): Promise<DecodedIma
   };
 }
 
-/** Decodes one request; `early` is the response to the first fetch, asked for before this module loaded. */
-export async function decode(request: DecodeRequest, marks: Marks, early?: Promise<Response>): Promise<Decoded | null> {
+/** Decodes one request; `early` is the response to the first fetch, asked for before this module
+ *  loaded; `helper` an inflate helper for a large ZIP EXR read as one band (inflate-helper.ts). */
+export async function decode(request: DecodeRequest, marks: Marks, early?: Promise<Response>, helper?: Inflater): Promise<Decoded | null> {
   mark(marks, 'worker:start');
   if (request.band !== undefined && request.size !== undefined && request.size > 0) {
     // One band of an EXR part, fetched and decoded beside the other workers' bands.
     const [band, count] = request.band;
     const whole: { bytes?: Uint8Array } = {};
-    const done = await decodeBand({ source: request.source, name: request.name, size: request.size }, request.part, band, count, (name) => mark(marks, name), early, request.proxy, whole);
+    const done = await decodeBand({ source: request.source, name: request.name, size: request.size }, request.part, band, count, (name) => mark(marks, name), early, request.proxy, whole, helper);
     if (done !== null) return describeExr(done.plan.header, done.plan.part, done.image, [done.plan.yMin, done.plan.yMax], done.proxies);
     if (band > 0) return null; // not split: band 0 reads the whole file
     if (whole.bytes !== undefined) {
