@@ -1,5 +1,5 @@
 /**
- * npm run bench -- view [--frames N] [--points N] [--voxels N] [--runs R] [--cases 1,2,3,4] [--query k=v,...] [--keep]
+ * npm run bench -- view [--frames N] [--points N] [--voxels N] [--runs R] [--cases 1,2,3,4] [--query k=v,...] [--versus DIR] [--keep]
  *
  * The viewers in headless Chromium (SwiftShader: WebGL on the CPU, no GPU), through the `vfx view`
  * server, driven by the page's `window.vfxView` API. Inputs are written at bench time in a
@@ -17,6 +17,9 @@
  * 3. Time to first render of a 10M-point binary PLY (P and Cd), written with @vfxkit/particles.
  * 4. Time to first render of a 256^3 fog volume (a noisy sphere) written with python3-openvdb
  *    (/usr/bin/python3) or vdb_tool, whichever is present; otherwise a skip line.
+ * `--versus DIR` (case 1): another build of the app (a copy of an older viewers/dist) timed against
+ * this one, run for run in turn in the same browser after one untimed run of each, so both see the
+ * same load on a shared machine.
  * There is no reference tool for this one. The load average is printed: the machine is shared.
  * Every run opens a fresh browser context (no HTTP cache), but the browser stays up, so the first
  * run of each viewer also pays for SwiftShader compiling its shaders (cold) and later runs do not
@@ -65,6 +68,10 @@ const queryAt = args.indexOf('--query');
 const extraQuery: Record<string, string> = Object.fromEntries(
   (queryAt === -1 ? '' : args[queryAt + 1] ?? '').split(',').filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
+
+/** Another build of the app to compare with (`--versus DIR`, case 1). */
+const versusAt = args.indexOf('--versus');
+const versus = versusAt === -1 ? undefined : args[versusAt + 1];
 
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -225,8 +232,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vfx-bench-view-'));
   const browser = await launchBrowser({ executablePath: chromium });
   const servers: ViewServer[] = [];
-  const serve = async (path: string): Promise<ViewServer> => {
-    const server = await startViewServer({ paths: [path], onResponse: (event) => responses.push(event) });
+  const serve = async (path: string, viewerDir?: string): Promise<ViewServer> => {
+    const server = await startViewServer({ paths: [path], onResponse: (event) => responses.push(event), ...(viewerDir !== undefined ? { viewerDir } : {}) });
     servers.push(server);
     return server;
   };
@@ -240,7 +247,28 @@ async function main(): Promise<void> {
       start = performance.now();
       writeFileSync(big, makeExr(4096, 2160, ['A', 'B', 'G', 'R'], 0));
       console.log(`\n1. time to first image, 4096x2160 half RGBA EXR (ZIP, ${mib(statSync(big).size)}; written in ${ms(performance.now() - start)}), ${runs} runs:`);
-      const first = await timeFirstRender(browser, await serve(big), 'EXR', runs);
+      if (versus !== undefined) {
+        // This build and the other one in turn, run for run, after an untimed run of each.
+        const sides = [
+          { label: `this build (${defaultViewerDir()})`, server: await serve(big), times: [] as number[], runs: [] as Breakdown[] },
+          { label: `--versus ${versus}`, server: await serve(big, versus), times: [] as number[], runs: [] as Breakdown[] },
+        ];
+        for (const side of sides) await timeFirstRender(browser, side.server, 'EXR', 1);
+        for (let run = 0; run < runs; run++) {
+          for (const side of sides) {
+            const one = await timeFirstRender(browser, side.server, 'EXR', 1);
+            side.times.push(...one.times);
+            side.runs.push(...breakdown);
+          }
+        }
+        for (const side of sides) {
+          if (side.times.length === 0) continue;
+          console.log(`   ${side.label}: first image median ${ms(median(side.times))}, best ${ms(Math.min(...side.times))}, worst ${ms(Math.max(...side.times))} (all: ${side.times.map((t) => ms(t)).join(', ')})`);
+          console.log(breakdownText(side.runs));
+        }
+        console.log(`   load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      }
+      const first = versus !== undefined ? { times: [] as number[], info: undefined } : await timeFirstRender(browser, await serve(big), 'EXR', runs);
       if (first.times.length > 0) {
         const best = Math.min(...first.times);
         const proxied = breakdown.filter((b) => b.full !== undefined);
