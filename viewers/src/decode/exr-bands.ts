@@ -13,7 +13,7 @@
  * split (tiled, deep, subsampled channels, too few chunks, headers longer than the first read) is
  * decoded whole by band 0, and the other bands answer `null`.
  */
-import { readExr, readExrHeader } from '@vfxkit/exr';
+import { EXR_LINES_PER_CHUNK, hasCompression, readExr, readExrHeader } from '@vfxkit/exr';
 import type { ExrChannelData, ExrHeader, ExrImage } from '@vfxkit/exr';
 import type { ProxyChannel, ProxyRequest } from '../protocol.js';
 import { layerToShow, slotsFor } from '../slots.js';
@@ -28,8 +28,6 @@ const HELPER_DEPTH = 4;
 /** ZIP chunks a decode worker inflates at once by itself (without a helper). */
 const LOCAL_DEPTH = 2;
 
-/** Scanlines per chunk by compression (OpenEXR file layout: "Scan Line Based Images"). */
-const LINES_PER_CHUNK: Record<string, number> = { none: 1, rle: 1, zips: 1, zip: 16, piz: 32, pxr24: 16, b44: 32, b44a: 32, dwaa: 32, dwab: 256 };
 
 
 export interface BandSource {
@@ -100,7 +98,8 @@ export function planBand(head: Uint8Array, size: number, wantedPart: number | un
   const part = header.parts[partIndex];
   if (part === undefined || part.type !== 'scanlineimage') return undefined;
   if (part.channels.some((c) => c.xSampling !== 1 || c.ySampling !== 1)) return undefined;
-  const lines = LINES_PER_CHUNK[part.compression];
+  // A method this build cannot decode is left whole to readExr, which names it.
+  const lines = hasCompression(part.compression) ? EXR_LINES_PER_CHUNK[part.compression] : undefined;
   if (lines === undefined || part.chunkCount < count * 2) return undefined;
   let table = header.offsetTablesOffset;
   for (let i = 0; i < partIndex; i++) table += header.parts[i]!.chunkCount * 8;
@@ -215,7 +214,7 @@ export async function decodeBand(
   const part = plan.header.parts[partIndex]!;
   const window = part.dataWindow;
   const width = window.xMax - window.xMin + 1;
-  const lines = LINES_PER_CHUNK[part.compression] ?? 1;
+  const lines = EXR_LINES_PER_CHUNK[part.compression];
   const bandRows = plan.yMax - plan.yMin + 1;
   // Proxies of the channels the first view draws.
   const builders = new Map<string, ProxyBuilder>();
