@@ -3,10 +3,10 @@
  * OpenImageIO's oiiotool and idiff, on files generated at test time and on the real files.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readExrHeader } from '@vfxkit/exr';
+import { readExr, readExrHeader, writeExr } from '@vfxkit/exr';
 import { runVfx, tempDir } from './helpers.js';
 import { generateExrs, hasTool, parseExrheader, realExrDir, run, runOk, skipReasons } from './exr-helpers.js';
 
@@ -345,6 +345,35 @@ describe('vfx exr attr', () => {
     const dry = await runVfx(['exr', 'attr', 'set', two, 'owner=z', '--dry-run']);
     assert.match(dry.stdout, /dry run/);
     assert.ok(!exrheader(two)[0]!.has('owner'));
+  });
+
+  it('edits a file larger than its copy buffer in place: chunks streamed unchanged, permissions kept, no temporary left', async () => {
+    const dir = out('big');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'big.exr');
+    const width = 1024;
+    const height = 768;
+    const channel = (name: string, k: number) => ({ name, type: 'float' as const, data: new Float32Array(width * height).map((_, i) => Math.sin(i * k)) });
+    writeFileSync(file, writeExr({ width, height, compression: 'none', channels: [channel('B', 0.1), channel('G', 0.2), channel('R', 0.3)] }));
+    chmodSync(file, 0o640);
+    const size = statSync(file).size;
+    assert.ok(size > 3 * 1024 * 1024, `${size} bytes: several 1 MiB copy steps`);
+    const chunksBefore = chunkBytes(file);
+    const pixelsBefore = readExr(new Uint8Array(readFileSync(file))).channels.map((c) => c.data);
+    const result = await runVfx(['exr', 'attr', 'set', file, 'owner=Streaming Test', 'comments=a header that grows']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(chunkBytes(file).equals(chunksBefore), 'the chunks are byte-identical');
+    const after = new Uint8Array(readFileSync(file));
+    assert.equal(readExrHeader(after).parts[0]!.attributes.find((a) => a.name === 'owner')?.value, 'Streaming Test');
+    assert.deepEqual(readExr(after).channels.map((c) => c.data), pixelsBefore);
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.deepEqual(readdirSync(dir), ['big.exr'], 'no temporary left beside it');
+    // Nothing to change: the file is not rewritten.
+    const mtime = statSync(file).mtimeMs;
+    const again = await runVfx(['exr', 'attr', 'set', file, 'owner=Streaming Test']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /owner unchanged/);
+    assert.equal(statSync(file).mtimeMs, mtime);
   });
 
   it('refuses to edit a file whose chunks are missing', { skip: skipTools }, async () => {

@@ -3,17 +3,17 @@
  * `attr delete`. Every write is atomic (a temporary file renamed into place) and an existing file
  * is only replaced with `--force` (or, for `attr`, the file being edited).
  */
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ErrorCode, VfxError } from '@vfxkit/core';
-import { writeFileAtomic } from '@vfxkit/core/node';
-import { EXR_COMPRESSIONS, readExrHeader, type ExrCompression } from '@vfxkit/exr';
-import { nodeZlib } from '@vfxkit/exr/node';
+import { writeFileAtomic, writeFileAtomicWith } from '@vfxkit/core/node';
+import { EXR_COMPRESSIONS, readExrHeader, type ExrCompression, type ExrHeader } from '@vfxkit/exr';
+import { nodeZlib, readExrHead, readExrHeadFrom } from '@vfxkit/exr/node';
 import { formatBytes, parsePositiveInteger, usageError, type CliContext } from '@vfxkit/tool-common';
 import { SETTABLE_TYPES, STANDARD_TYPES, STRUCTURAL_ATTRIBUTES, isSettableType, parseAttribute, type SettableType } from './attribute-values.js';
 import { aboutFile, collectPatterns, parsePartSpec, readBytes, selectPart, type PartSpec } from './files.js';
-import { editHeader, type HeaderEdit } from './header-edit.js';
+import { planHeaderEdit, type EditReport, type HeaderEdit } from './header-edit.js';
 import { attributeText, partLabel, pixelTypesText } from './format.js';
 import { extract, merge, parseCompression } from './rebuild.js';
 
@@ -183,23 +183,63 @@ interface AttrFlags {
   json?: boolean;
 }
 
-async function applyEdits(context: CliContext, file: string, flags: AttrFlags, makeEdits: (bytes: Uint8Array, partIndices: number[] | undefined) => HeaderEdit[]): Promise<void> {
+const COPY_CHUNK = 1024 * 1024;
+
+/**
+ * Applies header edits to `file` in place: only its head (headers and offset tables) is read and
+ * rebuilt; the chunks are streamed from the original into a temporary beside it, which replaces
+ * the file atomically (same permissions) once complete and fsynced, so a file of any size is
+ * edited in constant memory and a kill at any point leaves the original or the edited file.
+ * A file that changes while it is copied (a render still writing) is left as it was.
+ */
+async function applyEdits(context: CliContext, file: string, flags: AttrFlags, makeEdits: (head: Uint8Array, partIndices: number[] | undefined) => HeaderEdit[]): Promise<void> {
   const path = context.resolve(file);
-  const bytes = await aboutFile(file, () => readBytes(path));
-  const header = await aboutFile(file, () => readExrHeader(bytes));
-  const partIndices = flags.part !== undefined ? [selectPart(header, flags.part, file).index] : undefined;
-  const edited = await aboutFile(file, () => editHeader(bytes, makeEdits(bytes, partIndices), partIndices));
-  const changed = edited.reports.some((r) => r.changes.some((c) => !c.endsWith(' unchanged')));
-  if (changed && flags.dryRun !== true) {
-    const { mode } = await stat(path);
-    await writeFileAtomic(path, edited.bytes, { force: true, mode: mode & 0o7777 });
+  const source = await aboutFile(file, () => open(path, 'r'));
+  let header: ExrHeader;
+  let reports: EditReport[];
+  let changed: boolean;
+  try {
+    const head = await aboutFile(file, () => readExrHeadFrom(source, { tables: true }));
+    header = head.header;
+    const partIndices = flags.part !== undefined ? [selectPart(header, flags.part, file).index] : undefined;
+    const planned = await aboutFile(file, () => planHeaderEdit(head.bytes, header, head.size, makeEdits(head.bytes, partIndices), partIndices));
+    reports = planned.reports;
+    const { rewrite } = planned;
+    changed = rewrite.changed && reports.some((r) => r.changes.some((c) => !c.endsWith(' unchanged')));
+    if (changed && flags.dryRun !== true) {
+      const before = await source.stat();
+      await aboutFile(file, () =>
+        writeFileAtomicWith(
+          path,
+          async (output) => {
+            await output.write(rewrite.head, 0, rewrite.head.byteLength, 0);
+            let position = rewrite.head.byteLength;
+            const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, head.size - rewrite.keepFrom)));
+            for (let from = rewrite.keepFrom; from < head.size; ) {
+              const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.byteLength, head.size - from), from);
+              if (bytesRead === 0) break;
+              await output.write(buffer, 0, bytesRead, position);
+              position += bytesRead;
+              from += bytesRead;
+            }
+            const after = await source.stat();
+            if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || position !== rewrite.head.byteLength + head.size - rewrite.keepFrom) {
+              throw new VfxError(ErrorCode.VERIFY_FAILED, 'the file changed while its header was being rewritten; it was left as it was');
+            }
+          },
+          { force: true, mode: before.mode & 0o7777 },
+        ),
+      );
+    }
+  } finally {
+    await source.close();
   }
   if (flags.json) {
-    context.json({ file, dryRun: flags.dryRun ?? false, changed, parts: edited.reports });
+    context.json({ file, dryRun: flags.dryRun ?? false, changed, parts: reports });
     return;
   }
   const multipart = header.parts.length > 1;
-  for (const report of edited.reports) {
+  for (const report of reports) {
     const where = multipart ? `${partLabel({ index: report.part, name: report.name })}: ` : '';
     context.out(`${file}: ${where}${report.changes.length > 0 ? report.changes.join(', ') : 'nothing to change'}`);
   }
@@ -237,8 +277,8 @@ Examples:
         if (equals <= 0) throw usageError(`expected name=value, got '${assignment}'`);
         return { name: assignment.slice(0, equals), value: assignment.slice(equals + 1) };
       });
-      await applyEdits(context, file, flags, (bytes, partIndices) => {
-        const header = readExrHeader(bytes);
+      await applyEdits(context, file, flags, (head, partIndices) => {
+        const header = readExrHeader(head);
         const parts = header.parts.filter((p) => partIndices === undefined || partIndices.includes(p.index));
         return pairs.map(({ name, value }) => {
           if (STRUCTURAL_ATTRIBUTES.has(name)) {
@@ -288,7 +328,7 @@ function makeAttrGet(context: CliContext): Command {
     .option('-p, --part <n|name>', 'only this part', parsePartSpec)
     .addHelpText('after', `\nExamples:\n  $ vfx exr attr get plate.exr timeCode`)
     .action(async (file: string, name: string, flags: { part?: PartSpec }) => {
-      const header = await aboutFile(file, async () => readExrHeader(await readBytes(context.resolve(file))));
+      const { header } = await aboutFile(file, () => readExrHead(context.resolve(file)));
       const parts = flags.part !== undefined ? [selectPart(header, flags.part, file)] : header.parts;
       let found = 0;
       for (const part of parts) {

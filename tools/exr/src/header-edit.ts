@@ -13,6 +13,7 @@ import {
   readExrHeader,
   rewriteExrHead,
   splitStoredAttributes,
+  type ExrHeadRewrite,
   type ExrHeader,
   type ExrPartHeader,
   type StoredAttribute,
@@ -92,17 +93,18 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Checks that every offset-table entry points at a chunk inside the file: a damaged or incomplete
- *  file is refused (vfx exr check says what is wrong with it), not rewritten. */
-function checkOffsetTables(bytes: Uint8Array, header: ExrHeader): void {
+ *  file is refused (vfx exr check says what is wrong with it), not rewritten. `head` holds at least
+ *  the file's first bytes up to the end of its offset tables; `size` is the file's size. */
+function checkOffsetTables(head: Uint8Array, header: ExrHeader, size: number): void {
   const tablesEnd = offsetTablesEnd(header);
   const entries = (tablesEnd - header.offsetTablesOffset) / 8;
-  if (tablesEnd > bytes.byteLength) {
+  if (tablesEnd > head.byteLength || tablesEnd > size) {
     throw new VfxError('EXR_TRUNCATED', `the file ends inside its offset tables (${entries} entries at byte ${header.offsetTablesOffset}): repair it before editing its header`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   for (let i = 0; i < entries; i++) {
     const offset = Number(view.getBigUint64(header.offsetTablesOffset + i * 8, true));
-    if (offset < tablesEnd || offset >= bytes.byteLength) {
+    if (offset < tablesEnd || offset >= size) {
       throw new VfxError(
         'EXR_CORRUPT_CHUNK',
         `offset table entry ${i} (${offset}) does not point inside the file's chunks: the file is incomplete or damaged (see vfx exr check); its header is not edited`,
@@ -112,13 +114,21 @@ function checkOffsetTables(bytes: Uint8Array, header: ExrHeader): void {
 }
 
 /**
- * The file with `edits` applied to the parts `partIndices` (default every part). The chunk bytes
- * of the result are those of the input, byte for byte (the input itself when nothing changed).
- * Throws BAD_USAGE for refused edits (nothing changes then) and when the result would not read back.
+ * The new head of a file with `edits` applied to the parts `partIndices` (default every part), from
+ * its head alone: `head` holds the file's first bytes up to the end of its offset tables
+ * (`readExrHead(path, { tables: true })`), `header` is `readExrHeader(head)` and `size` the file's
+ * size. The file's bytes from `rewrite.keepFrom` on follow the new head unchanged. Throws
+ * BAD_USAGE for refused edits and when the new head would not read back with the same parts and
+ * chunk layout; nothing is written either way.
  */
-export function editHeader(bytes: Uint8Array, edits: readonly HeaderEdit[], partIndices?: readonly number[]): { bytes: Uint8Array; reports: EditReport[] } {
-  const header = readExrHeader(bytes);
-  checkOffsetTables(bytes, header);
+export function planHeaderEdit(
+  head: Uint8Array,
+  header: ExrHeader,
+  size: number,
+  edits: readonly HeaderEdit[],
+  partIndices?: readonly number[],
+): { rewrite: ExrHeadRewrite; reports: EditReport[] } {
+  checkOffsetTables(head, header, size);
   const multipart = header.flags.multipart;
   const chosen = new Set(partIndices ?? header.parts.map((p) => p.index));
 
@@ -131,26 +141,36 @@ export function editHeader(bytes: Uint8Array, edits: readonly HeaderEdit[], part
   }
 
   const reports: EditReport[] = [];
-  const rewrite = rewriteExrHead(bytes, header, (part, stored) => {
+  const rewrite = rewriteExrHead(head, header, (part, stored) => {
     if (!chosen.has(part.index)) return stored;
     const report: EditReport = { part: part.index, name: part.name, changes: [] };
     reports.push(report);
     return applyToPart(part, edits, multipart, report);
   });
-  if (!rewrite.changed) return { bytes, reports };
-  const out = new Uint8Array(rewrite.head.byteLength + (bytes.byteLength - rewrite.keepFrom));
-  out.set(rewrite.head, 0);
-  out.set(bytes.subarray(rewrite.keepFrom), rewrite.head.byteLength);
+  if (!rewrite.changed) return { rewrite, reports };
 
-  // The result must read back, with the same parts and chunk layout.
+  // The new head must read back, with the same parts and chunk layout.
   let check: ExrHeader;
   try {
-    check = readExrHeader(out);
+    check = readExrHeader(rewrite.head);
   } catch (error) {
     throw new VfxError('BAD_USAGE', `the edit would make the header invalid: ${(error as Error).message}`, { cause: error });
   }
   if (check.parts.length !== header.parts.length || check.parts.some((p, i) => p.chunkCount !== header.parts[i]!.chunkCount)) {
     throw new VfxError('BAD_USAGE', 'the edit would change the chunk layout of the file; nothing was written');
   }
+  return { rewrite, reports };
+}
+
+/**
+ * The whole file in memory with `edits` applied (see `planHeaderEdit`): its chunk bytes are the
+ * input's, byte for byte (the input itself when nothing changed).
+ */
+export function editHeader(bytes: Uint8Array, edits: readonly HeaderEdit[], partIndices?: readonly number[]): { bytes: Uint8Array; reports: EditReport[] } {
+  const { rewrite, reports } = planHeaderEdit(bytes, readExrHeader(bytes), bytes.byteLength, edits, partIndices);
+  if (!rewrite.changed) return { bytes, reports };
+  const out = new Uint8Array(rewrite.head.byteLength + (bytes.byteLength - rewrite.keepFrom));
+  out.set(rewrite.head, 0);
+  out.set(bytes.subarray(rewrite.keepFrom), rewrite.head.byteLength);
   return { bytes: out, reports };
 }

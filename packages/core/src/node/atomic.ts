@@ -23,6 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { copyFile, link, lstat, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, VfxError, isVfxError } from '../errors.js';
 
@@ -49,6 +50,20 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
+  await writeFileAtomicWith(path, (handle) => handle.writeFile(data), options);
+}
+
+/**
+ * `writeFileAtomic` for content written piece by piece: `write` gets the open temporary (empty,
+ * write position 0) and fills it; the rest (fsync, mode, putting it in place, the directory's
+ * fsync, removing the temporary on any failure) is as there. For output too large to hold in
+ * memory, e.g. a file rewritten with its bulk streamed from the original.
+ */
+export async function writeFileAtomicWith(
+  path: string,
+  write: (handle: FileHandle) => Promise<void>,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
   const target = resolve(path);
   const temporary = temporarySiblingPath(target, 'tmp', randomBytes(6).toString('hex'));
   let placed = false;
@@ -59,7 +74,7 @@ export async function writeFileAtomic(
         : fileSystemError(error, target, 'create a temporary file beside it');
     });
     try {
-      await handle.writeFile(data);
+      await write(handle);
       if (options.mode !== undefined) await handle.chmod(options.mode);
       await handle.sync();
     } finally {

@@ -5,6 +5,9 @@
  *   import { readExr } from '@vfxkit/exr';
  *   import { nodeZlib } from '@vfxkit/exr/node';
  *   const image = readExr(bytes, { zlib: nodeZlib });
+ *
+ * and `readExrHead` / `readExrHeadFrom` (head.ts): a file's headers and offset tables read from disk
+ * without its chunks.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { ZlibCodec } from '../compression/types.js';
@@ -26,3 +29,5 @@ export const nodeZlib: ZlibCodec = {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
 };
+
+export { readExrHead, readExrHeadFrom, type ExrHead } from './head.js';

@@ -1,72 +1,19 @@
 /**
- * EXR files as metadata: reading only the header bytes of a file (never its pixels), the tags
- * `vfx meta show` prints for it, and header edits written beside the file and renamed into place
+ * EXR files as metadata: the tags `vfx meta show` prints for a file's header (read without its
+ * pixels by @vfxkit/exr/node's `readExrHead`), and header edits written beside the file and renamed into place
  * with the chunks copied unchanged.
  */
 import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { ErrorCode, VfxError, isVfxError } from '@vfxkit/core';
-import { offsetTablesEnd, readExrHeader, rewriteExrHead, type ExrAttribute, type ExrHeader, type ExrHeaderEdit as HeaderEdit } from '@vfxkit/exr';
+import { ErrorCode, VfxError } from '@vfxkit/core';
+import { offsetTablesEnd, rewriteExrHead, type ExrAttribute, type ExrHeader, type ExrHeaderEdit as HeaderEdit } from '@vfxkit/exr';
+import { readExrHeadFrom } from '@vfxkit/exr/node';
 import { MetaErrorCode, metaError } from '../errors.js';
 import { replaceFile, type ReplaceOptions, type ReplaceResult } from '../replace.js';
 
-const FIRST_READ = 64 * 1024;
+// Reading only the head of a file is @vfxkit/exr/node's; re-exported under this package's names.
+export { readExrHead, readExrHeadFrom, type ExrHead } from '@vfxkit/exr/node';
+
 const COPY_CHUNK = 1024 * 1024;
-
-export interface ExrHead {
-  header: ExrHeader;
-  /** The file's first bytes: at least the headers (and the offset tables when asked for). */
-  bytes: Uint8Array;
-  size: number;
-}
-
-async function readRange(handle: FileHandle, length: number): Promise<Uint8Array> {
-  const buffer = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled === length ? buffer : buffer.subarray(0, filled);
-}
-
-/** Reads the headers of an open EXR file, growing the read until they parse. */
-export async function readExrHeadFrom(handle: FileHandle, options: { tables?: boolean } = {}): Promise<ExrHead> {
-  const size = (await handle.stat()).size;
-  let length = Math.min(size, FIRST_READ);
-  for (;;) {
-    const bytes = await readRange(handle, length);
-    let header: ExrHeader;
-    try {
-      header = readExrHeader(bytes);
-    } catch (error) {
-      if (isVfxError(error) && error.code === 'EXR_TRUNCATED' && length < size) {
-        length = Math.min(size, length * 8);
-        continue;
-      }
-      throw error;
-    }
-    if (options.tables === true) {
-      const end = offsetTablesEnd(header);
-      if (end > size) {
-        throw metaError(MetaErrorCode.META_UNREADABLE, `the file ends inside its offset tables (${size} bytes, the tables end at ${end})`);
-      }
-      if (end > bytes.length) return { header, bytes: await readRange(handle, end), size };
-    }
-    return { header, bytes, size };
-  }
-}
-
-/** Reads the headers of an EXR file (only as many bytes as they take). */
-export async function readExrHead(path: string, options: { tables?: boolean } = {}): Promise<ExrHead> {
-  const handle = await open(path, 'r');
-  try {
-    return await readExrHeadFrom(handle, options);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The attributes of every part, each with the name it has in tags: `NAME` for part 0,
  *  `partN:NAME` for the others. */
