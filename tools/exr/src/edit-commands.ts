@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ErrorCode, VfxError } from '@vfxkit/core';
 import { writeFileAtomic, writeFileAtomicWith } from '@vfxkit/core/node';
 import { EXR_COMPRESSIONS, readExrHeader, type ExrCompression, type ExrHeader } from '@vfxkit/exr';
-import { nodeZlib, readExrHead, readExrHeadFrom } from '@vfxkit/exr/node';
+import { nodeZlib, readExrHead, readExrHeadFrom, writeRewrittenExr } from '@vfxkit/exr/node';
 import { formatBytes, parsePositiveInteger, usageError, type CliContext } from '@vfxkit/tool-common';
 import { SETTABLE_TYPES, STANDARD_TYPES, STRUCTURAL_ATTRIBUTES, isSettableType, parseAttribute, type SettableType } from './attribute-values.js';
 import { aboutFile, collectPatterns, parsePartSpec, readBytes, selectPart, type PartSpec } from './files.js';
@@ -183,8 +183,6 @@ interface AttrFlags {
   json?: boolean;
 }
 
-const COPY_CHUNK = 1024 * 1024;
-
 /**
  * Applies header edits to `file` in place: only its head (headers and offset tables) is read and
  * rebuilt; the chunks are streamed from the original into a temporary beside it, which replaces
@@ -212,16 +210,7 @@ async function applyEdits(context: CliContext, file: string, flags: AttrFlags, m
         writeFileAtomicWith(
           path,
           async (output) => {
-            await output.write(rewrite.head, 0, rewrite.head.byteLength, 0);
-            let position = rewrite.head.byteLength;
-            const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, head.size - rewrite.keepFrom)));
-            for (let from = rewrite.keepFrom; from < head.size; ) {
-              const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.byteLength, head.size - from), from);
-              if (bytesRead === 0) break;
-              await output.write(buffer, 0, bytesRead, position);
-              position += bytesRead;
-              from += bytesRead;
-            }
+            const position = await writeRewrittenExr(source, head.size, rewrite, output);
             const after = await source.stat();
             if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || position !== rewrite.head.byteLength + head.size - rewrite.keepFrom) {
               throw new VfxError(ErrorCode.VERIFY_FAILED, 'the file changed while its header was being rewritten; it was left as it was');

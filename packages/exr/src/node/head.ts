@@ -4,11 +4,12 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { isVfxError } from '@vfxkit/core';
-import { offsetTablesEnd, readExrHeader, type ExrHeader } from '../index.js';
+import { ErrorCode, isVfxError, VfxError } from '@vfxkit/core';
+import { offsetTablesEnd, readExrHeader, type ExrHeader, type ExrHeadRewrite } from '../index.js';
 import { ExrErrorCode, exrError } from '../errors.js';
 
 const FIRST_READ = 64 * 1024;
+const COPY_CHUNK = 1024 * 1024;
 
 export interface ExrHead {
   header: ExrHeader;
@@ -66,4 +67,26 @@ export async function readExrHead(path: string, options: { tables?: boolean } = 
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Writes an edited EXR into `output` from its start: `rewrite.head` (from `rewriteExrHead`), then
+ * the chunks of `source` (a file of `size` bytes) from `rewrite.keepFrom` on, unchanged, copied
+ * through a bounded buffer so a file of any size is written in constant memory. Returns the number
+ * of bytes written (short of the expected `head + size - keepFrom` only when `source` shrank during
+ * the copy: callers check it). Throws CANCELLED when `signal` is aborted between two reads.
+ */
+export async function writeRewrittenExr(source: FileHandle, size: number, rewrite: ExrHeadRewrite, output: FileHandle, signal?: AbortSignal): Promise<number> {
+  await output.write(rewrite.head, 0, rewrite.head.byteLength, 0);
+  let position = rewrite.head.byteLength;
+  const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, size - rewrite.keepFrom)));
+  for (let from = rewrite.keepFrom; from < size; ) {
+    if (signal?.aborted === true) throw new VfxError(ErrorCode.CANCELLED, 'cancelled; the file was left as it was');
+    const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.byteLength, size - from), from);
+    if (bytesRead === 0) break;
+    await output.write(buffer, 0, bytesRead, position);
+    position += bytesRead;
+    from += bytesRead;
+  }
+  return position;
 }

@@ -30,4 +30,4 @@ export const nodeZlib: ZlibCodec = {
   },
 };
 
-export { readExrHead, readExrHeadFrom, type ExrHead } from './head.js';
+export { readExrHead, readExrHeadFrom, writeRewrittenExr, type ExrHead } from './head.js';

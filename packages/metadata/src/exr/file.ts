@@ -4,16 +4,14 @@
  * with the chunks copied unchanged.
  */
 import { open } from 'node:fs/promises';
-import { ErrorCode, VfxError } from '@vfxkit/core';
+import { VfxError } from '@vfxkit/core';
 import { offsetTablesEnd, rewriteExrHead, type ExrAttribute, type ExrHeader, type ExrHeaderEdit as HeaderEdit } from '@vfxkit/exr';
-import { readExrHeadFrom } from '@vfxkit/exr/node';
+import { readExrHeadFrom, writeRewrittenExr } from '@vfxkit/exr/node';
 import { MetaErrorCode, metaError } from '../errors.js';
 import { replaceFile, type ReplaceOptions, type ReplaceResult } from '../replace.js';
 
 // Reading only the head of a file is @vfxkit/exr/node's; re-exported under this package's names.
 export { readExrHead, readExrHeadFrom, type ExrHead } from '@vfxkit/exr/node';
-
-const COPY_CHUNK = 1024 * 1024;
 
 /** The attributes of every part, each with the name it has in tags: `NAME` for part 0,
  *  `partN:NAME` for the others. */
@@ -43,17 +41,9 @@ export async function editExrFile(path: string, edit: HeaderEdit, options: Repla
         if (!rewrite.changed) return 'unchanged';
         const output = await open(temporary, 'wx+');
         try {
-          await output.write(rewrite.head, 0, rewrite.head.length, 0);
-          let position = rewrite.head.length;
-          const buffer = new Uint8Array(COPY_CHUNK);
-          for (let from = rewrite.keepFrom; from < size; ) {
-            if (options.signal?.aborted) throw new VfxError(ErrorCode.CANCELLED, 'cancelled; the file was left as it was', { file: path });
-            const { bytesRead } = await source.read(buffer, 0, Math.min(COPY_CHUNK, size - from), from);
-            if (bytesRead === 0) break;
-            await output.write(buffer, 0, bytesRead, position);
-            position += bytesRead;
-            from += bytesRead;
-          }
+          await writeRewrittenExr(source, size, rewrite, output, options.signal).catch((error: unknown) => {
+            throw error instanceof VfxError ? error.withFile(path) : error;
+          });
           // Check what was written: its headers parse and its tables point where the chunks went.
           const check = await readExrHeadFrom(output, { tables: true });
           const expectedSize = size - rewrite.keepFrom + rewrite.head.length;
