@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { floatToHalf, halfToFloat, isVfxError } from '@vfxkit/core';
+import { floatToHalf, halfDecodeTable, halfToFloat, isVfxError } from '@vfxkit/core';
 import { dwaDecompress, dwaa, dwaaMethod, dwab } from '../src/compression/dwa.js';
-import { floatBitsToHalf } from '../src/compression/dwa-lossy.js';
-import { dwaToLinearTable, dwaToNonlinearTable } from '../src/compression/dwa-tables.js';
+import { inverseDct8x8, inverseDct8x8FromHalves, prepareRowProducts, rowProductTable } from '../src/compression/dwa-dct.js';
+import { decodeLossyDct, floatBitsToHalf } from '../src/compression/dwa-lossy.js';
+import { ZIGZAG, dwaToLinearTable, dwaToNonlinearTable } from '../src/compression/dwa-tables.js';
 import { PixelType } from '../src/compression/types.js';
 import type { ChunkInfo, CompressionMethod } from '../src/compression/types.js';
 import {
@@ -127,6 +128,20 @@ describe('DWAA and DWAB decoding', () => {
     });
   }
 
+  // Full blocks take the inverse DCT whose row pass reads its products from a table by half; blocks
+  // with a NaN or an infinite coefficient take the float path instead, blocks with trailing zero rows
+  // the shortcuts of OpenEXR's AVX code.
+  for (const name of ['BrightRingsNanInf.exr', 'AllHalfValues.exr']) {
+    const source = realFixture(`exr/openexr-images/TestImages/${name}`);
+    it(`decodes OpenEXR's ${name} compressed with DWAA by OpenEXR to OpenEXR's values, bit for bit`, { skip: source ? noOiio : 'OpenEXR test images not found (set VFX_REAL_FIXTURES)' }, () => {
+      const path = join(folder.path, `dwaa-${name}`);
+      runTool('oiiotool', [source!, '--compression', 'dwaa:45', '-o', path]);
+      const exr = readExr(path);
+      assert.equal(exr.compression, dwaa.code);
+      assert.equal(firstDifference(decodeImage(exr, dwaa), openexrImage(path, folder.path)), -1);
+    });
+  }
+
   it('decodes version 1 chunks (legacy, case-insensitive rules) like version 2', { skip: noOiio }, () => {
     const path = join(folder.path, 'legacy.exr');
     writePatternExr(path, { width: 40, height: 20, channels: ['R', 'G', 'B', 'A'], types: ['half'], compression: 'dwaa' });
@@ -151,6 +166,71 @@ describe('DWAA and DWAB decoding', () => {
       const theirs = findTable(library, table, probe);
       assert.ok(theirs, 'table found in the library');
       assert.equal(firstDifference(new Uint8Array(table.buffer), new Uint8Array(theirs.buffer)), -1);
+    }
+  });
+});
+
+describe('DWA inverse DCT from halves', () => {
+  // Half values like a DWA chunk's coefficients: a few hundred distinct, some zero, any sign.
+  function randomHalves(seed: number): Uint16Array {
+    let state = seed;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    const halves = new Uint16Array(64);
+    for (let i = 0; i < 64; i++) {
+      const kind = next() % 8;
+      const magnitude = i === 0 ? next() % 0x7c00 : kind === 0 ? 0 : kind === 1 ? next() % 0x400 : 0x3000 + (next() % 0x1c00);
+      halves[i] = magnitude | (next() % 2 === 0 ? 0x8000 : 0);
+    }
+    return halves;
+  }
+
+  it("gives inverseDct8x8's floats bit for bit, its row pass reading products from the table", () => {
+    const table = rowProductTable();
+    const floats = new Float32Array(64);
+    const fromHalves = new Float32Array(64);
+    const halfFloats = halfDecodeTable();
+    for (let seed = 1; seed <= 3000; seed++) {
+      const halves = randomHalves(seed);
+      for (let i = 1; i < 64; i++) prepareRowProducts(table, halves[i]!);
+      for (let i = 0; i < 64; i++) floats[i] = halfFloats[halves[i]!]!;
+      inverseDct8x8(floats, 0);
+      inverseDct8x8FromHalves(halves, halfFloats[halves[0]!]!, table.products, fromHalves);
+      assert.deepEqual(new Uint32Array(fromHalves.buffer), new Uint32Array(floats.buffer), `block ${seed}`);
+    }
+  });
+
+  it('decodes blocks with an infinite or NaN AC coefficient through the float path', () => {
+    const table = rowProductTable();
+    const halfFloats = halfDecodeTable();
+    for (const special of [0x7c00, 0xfc00, 0x7e00, 0x7c01]) {
+      const halves = randomHalves(special);
+      halves[1] = special; // zig-zag 1 is row-major 1
+      // The AC values of the block in zig-zag order (ZIGZAG: row-major -> zig-zag; none is a run code).
+      const values = new Uint16Array(63);
+      for (let i = 1; i < 64; i++) {
+        if ((halves[i]! & 0xff00) === 0xff00) halves[i] = 0x3c00;
+        values[ZIGZAG[i]! - 1] = halves[i]!;
+      }
+      for (const value of values) prepareRowProducts(table, value);
+      const out = new Uint8Array(8 * 8 * 2);
+      decodeLossyDct(
+        [{ type: PixelType.HALF, rows: [0, 16, 32, 48, 64, 80, 96, 112] }],
+        8,
+        8,
+        { values, position: 0, end: 63 },
+        { values: Uint16Array.of(halves[0]!), position: 0, end: 1 },
+        undefined,
+        out,
+        'dwaa',
+      );
+      const floats = new Float32Array(64);
+      for (let i = 0; i < 64; i++) floats[i] = halfFloats[halves[i]!]!;
+      inverseDct8x8(floats, 0);
+      const expected = Array.from(new Uint32Array(floats.buffer), (bits) => floatBitsToHalf(bits));
+      assert.deepEqual(Array.from(new Uint16Array(out.buffer)), expected, `coefficient ${special.toString(16)}`);
     }
   });
 });

@@ -10,6 +10,8 @@
  * decoders do not depend on them.
  */
 
+import { halfDecodeTable } from '@vfxkit/core';
+
 const f = Math.fround;
 
 // Inverse DCT coefficients: .5 cos(k pi / 16), as OpenEXR spells them.
@@ -168,8 +170,21 @@ export function inverseDct8x8(data: Float32Array, zeroedRows: number): void {
   }
 }
 
+/** The coefficients as an array, for `inverseFull` to read once per call. */
+const COEFFICIENTS = Float32Array.of(A, B, C, D, E, F, G);
+
 /** `inverseDct8x8(data, 0)`: the same operations with every row present (the common case, no tests). */
 function inverseFull(data: Float32Array): void {
+  // The coefficients as locals read once: V8 then keeps them in registers or stack slots, where as
+  // module constants it rebuilds each one (two instructions) at every use (~5% faster). F is `ff`
+  // (`f` is Math.fround).
+  const a = COEFFICIENTS[0]!;
+  const b = COEFFICIENTS[1]!;
+  const c = COEFFICIENTS[2]!;
+  const d = COEFFICIENTS[3]!;
+  const e = COEFFICIENTS[4]!;
+  const g = COEFFICIENTS[6]!;
+  const ff = COEFFICIENTS[5]!;
   // The row pass, `inverseRow` written out here so that it is inlined.
   for (let base = 0; base < 64; base += 8) {
     const x0 = data[base]!;
@@ -180,20 +195,20 @@ function inverseFull(data: Float32Array): void {
     const x5 = data[base + 5]!;
     const x6 = data[base + 6]!;
     const x7 = data[base + 7]!;
-    const x0a = f(x0 * A);
-    const x4a = f(x4 * A);
-    const x2c = f(x2 * C);
-    const x2f = f(x2 * F);
-    const x6c = f(x6 * C);
-    const x6f = f(x6 * F);
+    const x0a = f(x0 * a);
+    const x4a = f(x4 * a);
+    const x2c = f(x2 * c);
+    const x2f = f(x2 * ff);
+    const x6c = f(x6 * c);
+    const x6f = f(x6 * ff);
     const even0 = f(f(x0a + x2c) + f(x4a + x6f));
     const even1 = f(f(x0a + x2f) - f(x4a + x6c));
     const even2 = f(f(x0a - x2f) - f(x4a - x6c));
     const even3 = f(f(x0a - x2c) + f(x4a - x6f));
-    const odd0 = f(f(f(x1 * B) + f(x3 * D)) + f(f(x5 * E) + f(x7 * G)));
-    const odd1 = f(f(f(x1 * D) - f(x3 * G)) - f(f(x5 * B) + f(x7 * E)));
-    const odd2 = f(f(f(x1 * E) - f(x3 * B)) + f(f(x5 * G) + f(x7 * D)));
-    const odd3 = f(f(f(x1 * G) - f(x3 * E)) + f(f(x5 * D) - f(x7 * B)));
+    const odd0 = f(f(f(x1 * b) + f(x3 * d)) + f(f(x5 * e) + f(x7 * g)));
+    const odd1 = f(f(f(x1 * d) - f(x3 * g)) - f(f(x5 * b) + f(x7 * e)));
+    const odd2 = f(f(f(x1 * e) - f(x3 * b)) + f(f(x5 * g) + f(x7 * d)));
+    const odd3 = f(f(f(x1 * g) - f(x3 * e)) + f(f(x5 * d) - f(x7 * b)));
     data[base] = even0 + odd0;
     data[base + 7] = even0 - odd0;
     data[base + 1] = even1 + odd1;
@@ -203,6 +218,18 @@ function inverseFull(data: Float32Array): void {
     data[base + 3] = even3 + odd3;
     data[base + 4] = even3 - odd3;
   }
+  inverseColumns(data);
+}
+
+/** The column pass of `inverseFull`, in place (coefficients as locals, as there). */
+function inverseColumns(data: Float32Array): void {
+  const a = COEFFICIENTS[0]!;
+  const b = COEFFICIENTS[1]!;
+  const c = COEFFICIENTS[2]!;
+  const d = COEFFICIENTS[3]!;
+  const e = COEFFICIENTS[4]!;
+  const g = COEFFICIENTS[6]!;
+  const ff = COEFFICIENTS[5]!;
   for (let column = 0; column < 8; column++) {
     const r0 = data[column]!;
     const r1 = data[8 + column]!;
@@ -213,17 +240,17 @@ function inverseFull(data: Float32Array): void {
     const r6 = data[48 + column]!;
     const r7 = data[56 + column]!;
 
-    const o0 = f(f(f(r1 * B) + f(r3 * D)) + f(f(r5 * E) + f(r7 * G)));
-    const o1 = f(f(f(r1 * D) - f(f(r3 * G) + f(r5 * B))) - f(r7 * E));
-    const o2 = f(f(f(f(r1 * E) - f(r3 * B)) + f(r5 * G)) + f(r7 * D));
-    const o3 = f(f(f(r1 * G) + f(r5 * D)) - f(f(r3 * E) + f(r7 * B)));
+    const o0 = f(f(f(r1 * b) + f(r3 * d)) + f(f(r5 * e) + f(r7 * g)));
+    const o1 = f(f(f(r1 * d) - f(f(r3 * g) + f(r5 * b))) - f(r7 * e));
+    const o2 = f(f(f(f(r1 * e) - f(r3 * b)) + f(r5 * g)) + f(r7 * d));
+    const o3 = f(f(f(r1 * g) + f(r5 * d)) - f(f(r3 * e) + f(r7 * b)));
 
-    const r0a = f(r0 * A);
-    const r4a = f(r4 * A);
+    const r0a = f(r0 * a);
+    const r4a = f(r4 * a);
     const sum = f(r0a + r4a);
     const difference = f(r0a - r4a);
-    const cf = f(f(r2 * C) + f(r6 * F));
-    const fc = f(f(r2 * F) - f(r6 * C));
+    const cf = f(f(r2 * c) + f(r6 * ff));
+    const fc = f(f(r2 * ff) - f(r6 * c));
     const e0 = f(sum + cf);
     const e3 = f(sum - cf);
     const e1 = f(difference + fc);
@@ -238,6 +265,97 @@ function inverseFull(data: Float32Array): void {
     data[48 + column] = e1 - o1;
     data[56 + column] = e0 - o0;
   }
+}
+
+/**
+ * `f(x * k)` for halves x and each coefficient k of the row pass, 8 to a half (A..G at 0..6). The
+ * row pass's inputs are dequantized coefficients, all halves, and it uses each one only through
+ * such products: a table read (one load) then replaces a multiply and its rounding to single
+ * precision (five instructions as V8 compiles them). A half's entries are filled before the first
+ * block that has it is decoded (`prepareRowProducts`, for the few hundred distinct AC values of a
+ * chunk), so the table costs little time or memory (4 MiB reserved, only the pages used touched).
+ */
+export interface RowProducts {
+  products: Float64Array;
+  /** 1 where `products` holds the half's entries (half 0, +0, from the start). */
+  ready: Uint8Array;
+}
+
+let rowProducts: RowProducts | undefined;
+
+/** The shared table of row-pass products (allocated on the first call). */
+export function rowProductTable(): RowProducts {
+  if (rowProducts === undefined) {
+    const ready = new Uint8Array(65536);
+    ready[0] = 1; // f(+0 * k) = +0, as the zero-filled table holds
+    rowProducts = { products: new Float64Array(65536 * 8), ready };
+  }
+  return rowProducts;
+}
+
+/**
+ * Fills the row-pass products of `half` (0..65535; see `RowProducts`) unless they are there. NaNs
+ * and infinities are left out: blocks with one take the float path.
+ */
+export function prepareRowProducts(table: RowProducts, half: number): void {
+  if (table.ready[half] !== 0 || (half & 0x7c00) === 0x7c00) return;
+  const x = halfDecodeTable()[half]!;
+  const products = table.products;
+  const at = half * 8;
+  products[at] = f(x * A);
+  products[at + 1] = f(x * B);
+  products[at + 2] = f(x * C);
+  products[at + 3] = f(x * D);
+  products[at + 4] = f(x * E);
+  products[at + 5] = f(x * F);
+  products[at + 6] = f(x * G);
+  table.ready[half] = 1;
+}
+
+/**
+ * `inverseDct8x8(data, 0)` for a block given as half bits (`halves`, row-major; no NaN or infinity:
+ * those take `inverseDct8x8`) whose DC coefficient is `dc` (the float of `halves[0]`), the result in
+ * `data`: the row pass takes its products from `products` (`rowProductTable`, prepared for every
+ * coefficient of the block), the same values the multiplications give, then the column pass as usual.
+ */
+export function inverseDct8x8FromHalves(halves: Uint16Array, dc: number, products: Float64Array, data: Float32Array): void {
+  // The DC coefficient's product is computed: DC values vary from block to block, and reading them
+  // from the table would miss the cache (the AC coefficients take few distinct values).
+  const dcProduct = f(dc * A);
+  for (let base = 0; base < 64; base += 8) {
+    const h0 = halves[base]! * 8;
+    const h1 = halves[base + 1]! * 8;
+    const h2 = halves[base + 2]! * 8;
+    const h3 = halves[base + 3]! * 8;
+    const h4 = halves[base + 4]! * 8;
+    const h5 = halves[base + 5]! * 8;
+    const h6 = halves[base + 6]! * 8;
+    const h7 = halves[base + 7]! * 8;
+    // Products of x0..x7 by A (0), B (1), C (2), D (3), E (4), F (5), G (6), as in `inverseFull`.
+    const x0a = base === 0 ? dcProduct : products[h0]!;
+    const x4a = products[h4]!;
+    const x2c = products[h2 + 2]!;
+    const x2f = products[h2 + 5]!;
+    const x6c = products[h6 + 2]!;
+    const x6f = products[h6 + 5]!;
+    const even0 = f(f(x0a + x2c) + f(x4a + x6f));
+    const even1 = f(f(x0a + x2f) - f(x4a + x6c));
+    const even2 = f(f(x0a - x2f) - f(x4a - x6c));
+    const even3 = f(f(x0a - x2c) + f(x4a - x6f));
+    const odd0 = f(f(products[h1 + 1]! + products[h3 + 3]!) + f(products[h5 + 4]! + products[h7 + 6]!));
+    const odd1 = f(f(products[h1 + 3]! - products[h3 + 6]!) - f(products[h5 + 1]! + products[h7 + 4]!));
+    const odd2 = f(f(products[h1 + 4]! - products[h3 + 1]!) + f(products[h5 + 6]! + products[h7 + 3]!));
+    const odd3 = f(f(products[h1 + 6]! - products[h3 + 4]!) + f(products[h5 + 3]! - products[h7 + 1]!));
+    data[base] = even0 + odd0;
+    data[base + 7] = even0 - odd0;
+    data[base + 1] = even1 + odd1;
+    data[base + 6] = even1 - odd1;
+    data[base + 2] = even2 + odd2;
+    data[base + 5] = even2 - odd2;
+    data[base + 3] = even3 + odd3;
+    data[base + 4] = even3 - odd3;
+  }
+  inverseColumns(data);
 }
 
 /** The value every pixel of a block with only a DC coefficient gets (`dctInverse8x8DcOnly`). */

@@ -14,7 +14,20 @@
 import { floatToHalf, halfDecodeTable } from '@vfxkit/core';
 import { PixelType } from './types.js';
 import { corruptChunk } from './codec-support.js';
-import { CB_TO_B, CB_TO_G, CR_TO_G, CR_TO_R, forwardCsc709, forwardDct8x8, inverseCsc709, inverseDcOnly, inverseDct8x8 } from './dwa-dct.js';
+import {
+  CB_TO_B,
+  CB_TO_G,
+  CR_TO_G,
+  CR_TO_R,
+  forwardCsc709,
+  forwardDct8x8,
+  inverseCsc709,
+  inverseDcOnly,
+  inverseDct8x8,
+  inverseDct8x8FromHalves,
+  rowProductTable,
+} from './dwa-dct.js';
+import type { RowProducts } from './dwa-dct.js';
 
 const f = Math.fround;
 // The colour transform's coefficients as constants of this module: V8 builds a module constant
@@ -87,10 +100,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * at an even byte offset), reading AC values from `ac` and DC values from `dc` (both advanced).
  * `toLinear` maps nonlinear halves back to linear ones (absent for pLinear single channels).
  *
- * Per block: the AC values are unpacked straight into the row-major coefficient block; a channel
- * with no AC value takes OpenEXR's DC-only shortcut (and a block where every channel does is
- * converted once and filled); the rest go through the inverse DCT, the colour transform, float ->
- * half and the table back to linear in one pass per output row, stored as 16-bit words.
+ * The row-pass products (`rowProductTable`) of every AC value must have been prepared
+ * (`prepareRowProducts`), as `dwaDecompress` does.
+ *
+ * Per block: the AC values are unpacked straight into the row-major coefficient block, as half
+ * bits; a channel with no AC value takes OpenEXR's DC-only shortcut (and a block where every
+ * channel does is converted once and filled); the rest go through the inverse DCT, the colour
+ * transform, float -> half and the table back to linear in one pass per output row, stored as
+ * 16-bit words.
  */
 export function decodeLossyDct(
   channels: readonly LossyChannel[],
@@ -116,6 +133,9 @@ export function decodeLossyDct(
   const swap = !LITTLE_ENDIAN;
   const dct = [new Float32Array(64), new Float32Array(64), new Float32Array(64)];
   const dctBits = dct.map((data) => new Uint32Array(data.buffer));
+  // The coefficients of the block being decoded, as half bits (row-major), and the row-pass products.
+  const halves = new Uint16Array(64);
+  const rowProducts = rowProductTable();
   const dcValues = dc.values;
   const dcStart = dc.position;
   const acValues = ac.values;
@@ -139,20 +159,19 @@ export function decodeLossyDct(
       for (let c = 0; c < count; c++) {
         // 1. DC and run-length decoded AC, into row-major order.
         const data = dct[c]!;
-        const dataBits = dctBits[c]!;
-        const dcValue = halfTable[dcValues[dcStart + c * blocks + blockY * blocksX + blockX]!]!;
+        const dcHalf = dcValues[dcStart + c * blocks + blockY * blocksX + blockX]!;
         if (position >= acEnd) throw corruptChunk(method, 'the AC data ends inside a block');
         let value = acValues[position]!;
         if (value === 0xff00) {
           // 2a. No AC coefficient: every pixel gets the DC-only value.
           position++;
-          data[0] = inverseDcOnly(dcValue);
+          data[0] = inverseDcOnly(halfTable[dcHalf]!);
           constant |= 1 << c;
           continue;
         }
         // A block has at most 63 AC values: with that many left, no end check is needed.
         if (acEnd - position < 63) checkBlockEnd(acValues, position, acEnd, method);
-        const decoded = decodeBlock(acValues, position, data, dataBits, halfBits, dcValue);
+        const decoded = decodeBlock(acValues, position, data, halves, rowProducts, halfTable, dcHalf);
         const dcOnly = decoded & 1;
         position = (decoded - dcOnly) / 2;
         constant |= dcOnly << c;
@@ -237,38 +256,60 @@ export function decodeLossyDct(
 }
 
 /**
- * One block of one channel from its DC value and its AC values at `values[position]`: the AC
- * unpacked into `block` (`data`'s bits, see `unpackAc`), then the inverse DCT, or OpenEXR's
- * DC-only shortcut (`data[0]` only) when no AC coefficient is non-zero. Returns the new position
- * times 2, plus 1 for a DC-only block (plain arithmetic: positions can pass 2^31).
+ * One block of one channel from its DC half and its AC values at `values[position]`: the
+ * coefficients unpacked as half bits into `halves` (see `unpackAc`), then the inverse DCT into
+ * `data` (from the halves, or from their floats where trailing rows are zero or a coefficient is
+ * not finite), or OpenEXR's DC-only shortcut (`data[0]` only) when no AC coefficient is non-zero.
+ * Returns the new position times 2, plus 1 for a DC-only block (plain arithmetic: positions can
+ * pass 2^31).
  */
-function decodeBlock(values: Uint16Array, position: number, data: Float32Array, block: Uint32Array, halfBits: Uint32Array, dcValue: number): number {
-  data[0] = dcValue;
-  const unpacked = unpackAc(values, position, block, halfBits);
+function decodeBlock(
+  values: Uint16Array,
+  position: number,
+  data: Float32Array,
+  halves: Uint16Array,
+  rowProducts: RowProducts,
+  halfTable: Float32Array,
+  dcHalf: number,
+): number {
+  halves[0] = dcHalf;
+  const unpacked = unpackAc(values, position, halves);
   const lastNonZero = unpacked & 63;
-  const next = (unpacked - lastNonZero) / 64;
+  const notFinite = unpacked & 64;
+  const next = (unpacked - notFinite - lastNonZero) / 128;
   if (lastNonZero === 0) {
-    data[0] = inverseDcOnly(dcValue);
+    data[0] = inverseDcOnly(halfTable[dcHalf]!);
     return next * 2 + 1;
   }
-  inverseDct8x8(data, zeroedRowsFor(lastNonZero));
+  const zeroedRows = zeroedRowsFor(lastNonZero);
+  if (zeroedRows === 0 && notFinite === 0 && (dcHalf & 0x7c00) !== 0x7c00) {
+    inverseDct8x8FromHalves(halves, halfTable[dcHalf]!, rowProducts.products, data);
+    return next * 2;
+  }
+  // The rows the inverse DCT reads as floats (it transforms rows in pairs).
+  const rows = 8 - zeroedRows;
+  const count = rows >= 7 ? 64 : ((rows + 1) & ~1) * 8;
+  for (let i = 0; i < count; i++) data[i] = halfTable[halves[i]!]!;
+  inverseDct8x8(data, zeroedRows);
   return next * 2;
 }
 
 /**
- * Unpacks one block's AC values from `values[position]` into `block` (row-major float bits): every
+ * Unpacks one block's AC values from `values[position]` into `halves` (row-major half bits): every
  * position 1..63 is written once, a coefficient or a zero of a run (no clearing first). Returns the
- * new position times 64 plus the zig-zag index of the last non-zero coefficient (0: none).
+ * new position times 128, plus 64 when a coefficient is a NaN or an infinity, plus the zig-zag index
+ * of the last non-zero coefficient (0: none).
  * One store per position and no loop nested in the loop: V8 compiles an innermost loop to tighter code
  * (with a nested loop for the runs, this loop alone measured ~1.5x slower).
  */
-function unpackAc(values: Uint16Array, position: number, block: Uint32Array, halfBits: Uint32Array): number {
+function unpackAc(values: Uint16Array, position: number, halves: Uint16Array): number {
   let lastNonZero = 0;
   let zeros = 0;
+  let notFinite = 0;
   for (let index = 1; index < 64; index++) {
     if (zeros > 0) {
       zeros--;
-      block[NATURAL_ORDER[index]!] = 0;
+      halves[NATURAL_ORDER[index]!] = 0;
       continue;
     }
     const value = values[position++]!;
@@ -276,13 +317,14 @@ function unpackAc(values: Uint16Array, position: number, block: Uint32Array, hal
       // A run of zeros (0xff00: the rest of the block).
       const run = value & 0xff;
       zeros = run === 0 ? 63 : run - 1;
-      block[NATURAL_ORDER[index]!] = 0;
+      halves[NATURAL_ORDER[index]!] = 0;
     } else {
       lastNonZero = index;
-      block[NATURAL_ORDER[index]!] = halfBits[value]!;
+      if ((value & 0x7c00) === 0x7c00) notFinite = 64;
+      halves[NATURAL_ORDER[index]!] = value;
     }
   }
-  return position * 64 + lastNonZero;
+  return position * 128 + notFinite + lastNonZero;
 }
 
 /**
