@@ -5,11 +5,14 @@
  * server, driven by the page's `window.vfxView` API. Inputs are written at bench time in a
  * temporary directory:
  * 1. Time to first image of a 4096x2160 half RGBA EXR (ZIP), written with @vfxkit/exr's writeExr:
- *    from `page.goto` to `whenReady()` (page start, session, transfer, decode in the workers, upload,
- *    render), each run in a fresh browser context (no HTTP cache) made before the clock starts.
- *    At 1280x720 that first image is the display-resolution proxy (3x3 box means, drawn at fit);
- *    "full resolution on screen" is printed as its own figure (when the full-resolution textures
- *    replaced it). The page's marks split the time. Target: under 1 s.
+ *    from `page.goto` to the first image on the canvas, each run in a fresh browser context (no HTTP
+ *    cache) made before the clock starts. At 1280x720 that first image is the display-resolution
+ *    proxy (3x3 box means, drawn at fit): made by the `vfx view` server (api/proxy) when the page
+ *    marks `vfx:first-image` (then `whenReady()`, when the worker's pixels are in and the probe is
+ *    exact, is printed apart), else by the worker, drawn when `whenReady()` resolves (page start,
+ *    session, transfer, decode in the workers, upload, render). "full resolution on screen" is its
+ *    own figure (when the full-resolution textures replaced the proxy). The page's marks split the
+ *    time. Target: under 1 s.
  * 2. Flipbook playback of a cached 1920x1080 half RGB EXR sequence (N frames, default 24, ZIP): one
  *    pass of `set({frame})` over every frame to decode and cache them, then timed passes of
  *    `set({frame})` (each resolves after its render), then `play(24)` for 4 s read through
@@ -108,6 +111,8 @@ interface Breakdown {
   marks: Record<string, number>;
   /** When the full-resolution textures were on screen (after a proxy first paint), this clock. */
   full?: number;
+  /** The server's proxy answer (api/proxy), this clock, and its Server-Timing (read, decode, reduce). */
+  proxy?: { start: number; end: number; timing?: string };
 }
 
 /** The page marks the split prints, with their labels, in order. */
@@ -115,7 +120,10 @@ const PAGE_STAGES: [string, string][] = [
   ['vfx:main', 'entry script run'],
   ['worker:message', 'worker has the request'],
   ['worker:head', 'EXR headers in'],
+  ['vfx:proxy-asked', 'server proxy asked'],
   ['vfx:app-loaded', 'app code loaded'],
+  ['vfx:proxy-in', 'server proxy in'],
+  ['vfx:first-image', 'server proxy drawn (first image)'],
   ['worker:fetched', 'last byte in (a large EXR: its chunks inflated and decoded as they came)'],
   ['worker:decoded', 'decoded'],
   ['vfx:message', 'page has the pixels'],
@@ -133,6 +141,12 @@ function breakdownText(runs: Breakdown[]): string {
     return `${label} ${ms(median(values))}`;
   });
   if (marks.length > 0) lines.push(`   page marks (median ms since navigation): ${marks.join(', ')}`);
+  const proxied = runs.filter((b) => b.proxy !== undefined);
+  if (proxied.length > 0) {
+    const durations = (name: string): number[] => proxied.map((b) => Number(new RegExp(`${name};dur=([0-9.]+)`).exec(b.proxy!.timing ?? '')?.[1] ?? Number.NaN)).filter((v) => Number.isFinite(v));
+    const server = ['read', 'decode', 'reduce', 'total'].map((name) => [name, durations(name)] as const).filter(([, values]) => values.length > 0).map(([name, values]) => `${name} ${ms(median(values))}`);
+    lines.push(`   server proxy (api/proxy, median): asked for after ${ms(median(proxied.map((b) => b.proxy!.start - b.start)))}, sent by ${ms(median(proxied.map((b) => b.proxy!.end - b.start)))}${server.length > 0 ? ` (server: ${server.join(', ')})` : ''}`);
+  }
   // The decode worker's inflate helper (viewers/src/decode/inflate-helper.ts): chunks it inflated, per run.
   const shares = runs.map((b) => Object.keys(b.marks).find((name) => name.startsWith('worker:helper '))?.slice('worker:helper '.length)).filter((v): v is string => v !== undefined);
   if (shares.length > 0) lines.push(`   ZIP chunks inflated by the inflate helper worker (per run): ${shares.join(', ')}`);
@@ -145,8 +159,12 @@ const responses: ViewResponseEvent[] = [];
 /** The breakdowns of the runs of the last `timeFirstRender`. */
 let breakdown: Breakdown[] = [];
 
+/** `whenReady()` of the runs of the last `timeFirstRender`, when it came after a server proxy's first image. */
+let readyAfterProxy: number[] = [];
+
 async function timeFirstRender(browser: Browser, server: ViewServer, label: string, count: number): Promise<{ times: number[]; info: PageViewInfo | undefined }> {
   const times: number[] = [];
+  readyAfterProxy = [];
   let info: PageViewInfo | undefined;
   breakdown = [];
   for (let run = 0; run < count; run++) {
@@ -166,22 +184,37 @@ async function timeFirstRender(browser: Browser, server: ViewServer, label: stri
       for (let i = 0; proxy && i < 3000 && performance.getEntriesByName('vfx:full-resolution').length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       const marks: Record<string, number> = {};
       for (const entry of performance.getEntriesByType('mark')) if (!(entry.name in marks)) marks[entry.name] = entry.startTime;
-      return { marks, proxy };
+      const timing = (performance.getEntriesByName('vfx:proxy-in')[0] as { detail?: unknown } | undefined)?.detail;
+      return { marks, proxy, timing: typeof timing === 'string' ? timing : undefined };
     });
     // vfx:chrome is the page's last mark before whenReady() resolves.
     const fullMark = page_.marks['vfx:full-resolution'];
     const readyMark = page_.marks['vfx:chrome'];
     const full = page_.proxy && fullMark !== undefined && readyMark !== undefined ? start + elapsed + Math.max(0, fullMark - readyMark) : undefined;
+    // A first image from the server's proxy was on the canvas before whenReady(): at its mark.
+    const firstMark = page_.marks['vfx:first-image'];
+    const first = firstMark !== undefined && readyMark !== undefined ? elapsed - Math.max(0, readyMark - firstMark) : elapsed;
     const files = responses.filter((event) => event.path.startsWith('files/'));
+    const proxyEvent = responses.find((event) => event.path.startsWith('api/proxy/'));
     if (files.length > 0) {
-      breakdown.push({ start, session: responses.find((event) => event.path.startsWith('api/session'))?.start ?? Number.NaN, fileStart: Math.min(...files.map((e) => e.start)), fileEnd: Math.max(...files.map((e) => e.end)), ready: start + elapsed, marks: page_.marks, ...(full !== undefined ? { full } : {}) });
+      breakdown.push({
+        start,
+        session: responses.find((event) => event.path.startsWith('api/session'))?.start ?? Number.NaN,
+        fileStart: Math.min(...files.map((e) => e.start)),
+        fileEnd: Math.max(...files.map((e) => e.end)),
+        ready: start + elapsed,
+        marks: page_.marks,
+        ...(full !== undefined ? { full } : {}),
+        ...(proxyEvent !== undefined ? { proxy: { start: proxyEvent.start, end: proxyEvent.end, ...(page_.timing !== undefined ? { timing: page_.timing } : {}) } } : {}),
+      });
     }
     await page.context().close();
     if (info.status !== 'ready') {
       console.log(`  ${label}: the viewer reported an error: ${info.error ?? 'unknown'}`);
       return { times, info };
     }
-    times.push(elapsed);
+    times.push(first);
+    if (firstMark !== undefined) readyAfterProxy.push(elapsed);
   }
   return { times, info };
 }
@@ -250,20 +283,22 @@ async function main(): Promise<void> {
       if (versus !== undefined) {
         // This build and the other one in turn, run for run, after an untimed run of each.
         const sides = [
-          { label: `this build (${defaultViewerDir()})`, server: await serve(big), times: [] as number[], runs: [] as Breakdown[] },
-          { label: `--versus ${versus}`, server: await serve(big, versus), times: [] as number[], runs: [] as Breakdown[] },
+          { label: `this build (${defaultViewerDir()})`, server: await serve(big), times: [] as number[], ready: [] as number[], runs: [] as Breakdown[] },
+          { label: `--versus ${versus}`, server: await serve(big, versus), times: [] as number[], ready: [] as number[], runs: [] as Breakdown[] },
         ];
         for (const side of sides) await timeFirstRender(browser, side.server, 'EXR', 1);
         for (let run = 0; run < runs; run++) {
           for (const side of sides) {
             const one = await timeFirstRender(browser, side.server, 'EXR', 1);
             side.times.push(...one.times);
+            side.ready.push(...readyAfterProxy);
             side.runs.push(...breakdown);
           }
         }
         for (const side of sides) {
           if (side.times.length === 0) continue;
           console.log(`   ${side.label}: first image median ${ms(median(side.times))}, best ${ms(Math.min(...side.times))}, worst ${ms(Math.max(...side.times))} (all: ${side.times.map((t) => ms(t)).join(', ')})`);
+          if (side.ready.length > 0) console.log(`   ${side.label}: first image from the server's proxy in ${side.ready.length} of ${side.times.length} runs; whenReady() (the worker's pixels in, probe exact) median ${ms(median(side.ready))}`);
           console.log(breakdownText(side.runs));
         }
         console.log(`   load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -274,6 +309,7 @@ async function main(): Promise<void> {
         const proxied = breakdown.filter((b) => b.full !== undefined);
         const label = proxied.length > 0 ? 'first image (display-resolution proxy)' : 'first image';
         console.log(`   ${label}: cold ${ms(first.times[0])}; best ${ms(best)}, median ${ms(median(first.times))}, worst ${ms(Math.max(...first.times))} (all: ${first.times.map((t) => ms(t)).join(', ')})${summaryText(first.info)}`);
+        if (readyAfterProxy.length > 0) console.log(`   first image from the server's proxy in ${readyAfterProxy.length} of ${first.times.length} runs; whenReady() (the worker's pixels in, probe exact): median ${ms(median(readyAfterProxy))} (all: ${readyAfterProxy.map((t) => ms(t)).join(', ')})`);
         if (proxied.length > 0) {
           const fulls = proxied.map((b) => b.full! - b.start);
           console.log(`   full resolution on screen: median ${ms(median(fulls))}, best ${ms(Math.min(...fulls))}, worst ${ms(Math.max(...fulls))} (all: ${fulls.map((t) => ms(t)).join(', ')})`);

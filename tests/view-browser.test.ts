@@ -19,7 +19,7 @@ import { floatToHalf, halfToFloat } from '@vfxkit/core';
 import { readExr, readExrHeader, writeExr, type ExrCompression } from '@vfxkit/exr';
 import { createParticleSet, writeParticles } from '@vfxkit/particles';
 import { decodeBand } from '../viewers/src/decode/exr-bands.js';
-import { normalizeProxy, proxyFactor } from '../viewers/src/decode/proxy.js';
+import { normalizeProxy, proxyFactor } from '../viewers/src/shared/proxy.js';
 import type { ProxyChannel } from '../viewers/src/protocol.js';
 import { findChromium, launchBrowser, startViewServer, type Browser, type Page, type ViewResponseEvent } from '@vfxkit/tool-view';
 import { realFixtures, repoRoot, tempDir } from './helpers.js';

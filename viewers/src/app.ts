@@ -8,7 +8,7 @@ import { groupFileNames } from '@vfxkit/core';
 import { kindFromName } from './contract.js';
 import type { ItemKind, ProbeResult, Session, SessionFrame, SessionItem, ViewInfo, ViewOptions, ViewStatus, VfxViewApi } from './contract.js';
 import { type Decoder, failureMessage } from './decoder.js';
-import { cacheKey, decodeRequest, entryFor, optionsFrom } from './session.js';
+import { cacheKey, decodeRequest, entryFor, optionsFrom, type FirstView } from './session.js';
 import type { Decoded, DecodedAlembic, DecodedImage } from './protocol.js';
 import { element, facts, formatValue, section, select } from './ui.js';
 import { AlembicViewer } from './viewers/alembic.js';
@@ -109,7 +109,7 @@ export class App implements ViewerHost {
   readonly snapshot: boolean;
   readonly measure: boolean;
   /** The first view's decode, started by main.ts before this code loaded. */
-  private preloaded: Promise<{ key: string; promise: Promise<Decoded> } | undefined>;
+  private preloaded: Promise<FirstView | undefined>;
   private readonly cache: FrameCache;
   private session: Session = { version: 1, items: [], options: {} };
   private current: ViewOptions;
@@ -155,7 +155,7 @@ export class App implements ViewerHost {
     query: URLSearchParams,
     session: Promise<unknown>,
     private readonly decoder: Decoder,
-    preloaded: Promise<{ key: string; promise: Promise<Decoded> } | undefined> = Promise.resolve(undefined),
+    preloaded: Promise<FirstView | undefined> = Promise.resolve(undefined),
   ) {
     this.preloaded = preloaded;
     this.snapshot = query.get('snapshot') === '1';
@@ -395,7 +395,39 @@ export class App implements ViewerHost {
     const preloaded = await this.preloaded;
     if (preloaded === undefined || preloaded.key !== key) return undefined;
     this.preloaded = Promise.resolve(undefined);
-    return { promise: preloaded.promise };
+    return { promise: preloaded.full() };
+  }
+
+  /**
+   * Draws the server's first paint of `entry` (main.ts asked for it: server-proxy.ts) when it is
+   * the first view's, before the worker's decode is asked for; the preview drawn, or undefined.
+   * Status stays 'loading' (whenReady waits for the worker's decode, as probe() needs its pixels).
+   */
+  private async showPreview(item: SessionItem, entry: SessionFrame): Promise<DecodedImage | undefined> {
+    const preloaded = await this.preloaded;
+    if (preloaded?.preview === undefined || preloaded.key !== this.cacheKey(item, entry) || this.current.compare !== null) return undefined;
+    const preview = await preloaded.preview;
+    delete preloaded.preview;
+    if (preview === undefined) return undefined;
+    try {
+      const viewer = this.ensureViewer('image') as ImageViewer;
+      viewer.show(preview, undefined);
+      this.decodedKind = 'exr';
+      this.summary = { ...preview.summary, file: entry.name, size: entry.size, ...this.sequenceSummary() };
+      this.renderNow();
+      document.documentElement.dataset.vfxProxy = '1';
+      this.updateChrome(true);
+      performance.mark('vfx:first-image');
+      return preview;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sequenceSummary(): Record<string, unknown> {
+    const frame = this.frames[this.frameIndex] ?? null;
+    const sequence = this.frames.length > 1 ? { frameRange: `${this.frames[0]}-${this.frames[this.frames.length - 1]} (${this.frames.length} frames)` } : {};
+    return { ...sequence, ...(frame !== null ? { frame } : {}) };
   }
 
   private async decodeEntry(item: SessionItem, entry: SessionFrame): Promise<Decoded> {
@@ -534,7 +566,17 @@ export class App implements ViewerHost {
     const frame = this.frames[index] ?? null;
     const entry = this.entryFor(item, frame);
     if (entry === undefined) throw new Error('the item has no file');
-    const decoded = await this.decodeEntry(item, entry);
+    const preview = await this.showPreview(item, entry);
+    let decoded: Decoded;
+    try {
+      decoded = await this.decodeEntry(item, entry);
+    } catch (error) {
+      if (preview !== undefined && this.viewer instanceof ImageViewer) this.viewer.replacePreview(preview, undefined);
+      throw error;
+    }
+    // The worker's pixels replace the preview; its proxies (already on the GPU) are drawn until
+    // the full-resolution textures follow, as for the worker's own proxies.
+    if (preview !== undefined && this.viewer instanceof ImageViewer) this.viewer.replacePreview(preview, decoded.kind === 'image' ? decoded : undefined);
     if (decoded.kind === 'alembic') {
       await this.adoptAlembic(item, decoded);
       return;

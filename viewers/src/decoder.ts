@@ -3,7 +3,7 @@
  * documents stay on the worker that opened them (the archive lives there).
  */
 import type { HelperMessage } from './decode/inflate-helper.js';
-import { normalizeProxy } from './decode/proxy.js';
+import { normalizeProxy } from './shared/proxy.js';
 import type { AbcFrame, Decoded, DecodedAlembic, DecodedImage, DecodeRequest, ImageChannel, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** EXR files at least this large are decoded by all workers at once, a band of rows each. */
@@ -47,11 +47,21 @@ export class Decoder {
    * its inflate helper (decode/inflate-helper.ts): no bands to join on the page's thread.
    */
   constructor(
-    size = defaultWorkers(),
+    private readonly size = defaultWorkers(),
     /** Inflate helpers (decode/inflate-helper.ts): 0 for none, 1 for one beside a single decode
      *  worker; undefined: one beside a single decode worker when there are two or more cores. */
-    inflaters?: number,
+    private readonly inflaters?: number,
+    /** False: the workers start with the first request (or start()), not now. main.ts waits when
+     *  the first paint may come from the server (their start-up would compete with it for the cores). */
+    startNow = true,
   ) {
+    if (startNow) this.start();
+  }
+
+  /** Starts the workers (once). */
+  start(): void {
+    if (this.slots.length > 0) return;
+    const { size, inflaters } = this;
     const cores = navigator.hardwareConcurrency || 1;
     const withHelper = size === 1 && typeof DecompressionStream !== 'undefined' && (inflaters === 1 || (inflaters === undefined && cores >= 2));
     for (let i = 0; i < size; i++) {
@@ -103,6 +113,7 @@ export class Decoder {
   }
 
   private leastBusy(): Slot {
+    this.start();
     return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
@@ -118,6 +129,7 @@ export class Decoder {
 
   /** An EXR decoded by every worker at once, each a band of rows (decode/exr-bands.ts), joined here. */
   private async decodeBands(request: DecodeRequest): Promise<Decoded> {
+    this.start();
     const count = this.slots.length;
     const bands = (await Promise.all(this.slots.map((slot, i) => this.send(slot, { ...request, band: [i, count] })))) as (Decoded | null)[];
     const first = bands[0];
@@ -140,7 +152,7 @@ export class Decoder {
         bytes.set(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength), (part.rows![0] - dataWindow.yMin) * width * data.BYTES_PER_ELEMENT);
       }
       const { proxy: _proxy, ...plain } = channel;
-      // The proxies: every band's sums added, then divided (decode/proxy.ts).
+      // The proxies: every band's sums added, then divided (shared/proxy.ts).
       const sums = parts.map((part) => part.channels[c]!.proxy);
       if (sums.every((p) => p !== undefined && p.partial === true && p.data.length === sums[0]!.data.length)) {
         const total = sums[0]!.data;

@@ -3,13 +3,16 @@
  * loaded: it asks for the session, starts the decode workers and, as soon as the session names the
  * first file, has them fetch and decode it, while the app (three.js, the viewers, the chrome) loads
  * (a dynamic import, started once the decode has been asked for). The app takes that first decode
- * into its frame cache. `window.vfxView` is published at once and forwards to the app once built.
+ * into its frame cache. For a large EXR it asks the server for the first paint instead
+ * (server-proxy.ts), and the workers start once the app has drawn it. `window.vfxView` is published at once and forwards to the app once built.
  */
 import './style.css';
 import type { App } from './app.js';
 import type { Session, ViewInfo, VfxViewApi } from './contract.js';
 import { Decoder, defaultWorkers } from './decoder.js';
-import { firstDecode } from './session.js';
+import type { Decoded } from './protocol.js';
+import { fetchServerProxy } from './server-proxy.js';
+import { firstDecode, type FirstView } from './session.js';
 
 performance.mark('vfx:main');
 const query = new URLSearchParams(location.search);
@@ -17,20 +20,43 @@ const query = new URLSearchParams(location.search);
 const workers = Number(query.get('workers'));
 // `inflaters=0` turns off the decode worker's inflate helper (decode/inflate-helper.ts), `inflaters=1` forces it.
 const inflaters = query.get('inflaters') === '0' ? 0 : query.get('inflaters') === '1' ? 1 : undefined;
-const decoder = new Decoder(Number.isInteger(workers) && workers >= 1 && workers <= 8 ? workers : defaultWorkers(), inflaters);
+// The workers start now, unless the first paint may come from the server (server-proxy.ts): then
+// once the session says it does not, or once that first paint is drawn.
+const maybeServerProxy = query.get('proxy') !== '0' && query.get('serverproxy') !== '0';
+const decoder = new Decoder(Number.isInteger(workers) && workers >= 1 && workers <= 8 ? workers : defaultWorkers(), inflaters, !maybeServerProxy);
 const session: Promise<Session> = fetch('api/session', { cache: 'no-store' }).then(async (response) => {
   if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for api/session`);
   return (await response.json()) as Session;
 });
-const preloaded = session.then(
+const preloaded: Promise<FirstView | undefined> = session.then(
   (document) => {
     if (document === null || typeof document !== 'object' || !Array.isArray(document.items)) return undefined;
     performance.mark('vfx:session-read');
     const first = firstDecode(document, query);
     if (first === undefined) return undefined;
-    const promise = decoder.decode(first.request);
-    promise.catch(() => undefined); // the app reports a failure when it takes this result
-    return { key: first.key, promise };
+    let full: Promise<Decoded> | undefined;
+    /** The worker's decode, started once: with its own proxies unless the server's were drawn. */
+    const start = (withProxies: boolean): Promise<Decoded> => {
+      if (full === undefined) {
+        const { proxy, ...plain } = first.request;
+        full = decoder.decode(withProxies && proxy !== undefined ? { ...plain, proxy } : plain);
+        full.catch(() => undefined); // the app reports a failure when it takes this result
+      }
+      return full;
+    };
+    if (first.proxyUrl === undefined) {
+      start(true);
+      return { key: first.key, full: () => start(true) };
+    }
+    // A large EXR: the server's first paint first (server-proxy.ts); the worker's fetch and decode
+    // of the whole file wait until it is drawn (both would share the same cores), or start at
+    // once when the server has none.
+    performance.mark('vfx:proxy-asked');
+    const preview = fetchServerProxy(first.proxyUrl).then((image) => {
+      if (image === undefined) start(true);
+      return image;
+    });
+    return { key: first.key, preview, full: () => start(false) };
   },
   () => undefined,
 );

@@ -7,12 +7,10 @@ import type { ItemKind } from './contract.js';
 /** How much of an EXR a band decode reads first for the headers and offset tables. */
 export const EXR_HEAD_BYTES = 256 * 1024;
 
-export interface Box {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
+import type { Box, ProxyChannel, ProxyRequest } from './shared/proxy.js';
+import type { ImagePartInfo } from './shared/exr-proxy.js';
+export type { Box, ProxyChannel, ProxyRequest } from './shared/proxy.js';
+export type { ImagePartInfo } from './shared/exr-proxy.js';
 
 /** One planar channel: half bits, float, or 8-bit codes (normalised 0..1 on the GPU). */
 export interface ImageChannel {
@@ -23,40 +21,9 @@ export interface ImageChannel {
   width: number;
   height: number;
   data: Uint16Array | Float32Array | Uint8Array;
-  /** A display-resolution stand-in for the first paint (decode/proxy.ts): box-filtered float
+  /** A display-resolution stand-in for the first paint (shared/proxy.ts): box-filtered float
    *  means of `factor` x `factor` pixels, drawn until this channel's full texture is uploaded. */
   proxy?: ProxyChannel;
-}
-
-/** A channel's box-filtered proxy: texel (i, j) is the mean of data-window pixels
- *  [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor) (fewer at the right and bottom edges). */
-export interface ProxyChannel {
-  factor: number;
-  width: number;
-  height: number;
-  data: Float32Array;
-  /** Sums of one band's rows, not yet means (the decoder joins the bands, then divides). */
-  partial?: boolean;
-}
-
-/** Asks the decoder for display-resolution proxies of the channels a first view shows. */
-export interface ProxyRequest {
-  /** The most device pixels the image can cover (the canvas at most): the factor is the largest
-   *  integer not above the image pixels per device pixel at fit; below 2 there is no proxy. */
-  width: number;
-  height: number;
-  /** The `layer` and `channel` options of the view (which channels it draws). */
-  layer: string;
-  channel: string;
-}
-
-export interface ImagePartInfo {
-  index: number;
-  name: string | undefined;
-  type: string;
-  channels: string[];
-  dataWindow: Box;
-  compression: string;
 }
 
 export interface DecodedImage {
@@ -76,6 +43,9 @@ export interface DecodedImage {
   /** Set on one band of a part decoded by several workers: the data-window rows `channels` hold
    *  (the page joins the bands into the whole data window). */
   rows?: [number, number];
+  /** The server's first-paint stand-in (server-proxy.ts): channels hold no pixels (empty arrays),
+   *  the channels shown have proxies; the worker's full decode replaces it. */
+  preview?: boolean;
   summary: Record<string, unknown>;
 }
 

@@ -6,7 +6,7 @@
  */
 import { CHANNELS, DISPLAYS } from './contract.js';
 import type { Session, SessionFrame, SessionItem, ViewOptions } from './contract.js';
-import type { DecodeRequest } from './protocol.js';
+import type { Decoded, DecodedImage, DecodeRequest } from './protocol.js';
 
 export const DEFAULTS: ViewOptions = {
   item: 0,
@@ -90,19 +90,46 @@ export function decodeRequest(item: SessionItem, entry: SessionFrame, source: st
   };
 }
 
-/** The first view's decode, keyed as the app's frame cache keys it; undefined when nothing is shown. */
-export function firstDecode(session: Session, query: URLSearchParams): { key: string; request: DecodeRequest } | undefined {
+/** EXR files from this size on have their first paint made by the server (`api/proxy`) when it can:
+ *  the size from which the worker, too, makes proxies (decoder.ts splits such files into bands). */
+export const SERVER_PROXY_MIN_BYTES = 2 * 1024 * 1024;
+
+/** The first view's decode, keyed as the app's frame cache keys it, and the server's first-paint
+ *  proxy to ask for first (`proxyUrl`, see server-proxy.ts); undefined when nothing is shown. */
+export function firstDecode(session: Session, query: URLSearchParams): { key: string; request: DecodeRequest; proxyUrl?: string } | undefined {
   const options = optionsFrom(session, query);
   const item = session.items[options.item];
   if (item === undefined) return undefined;
   const entry = entryFor(item, options.frame);
   if (entry === undefined) return undefined;
   const request = decodeRequest(item, entry, new URL(entry.url, document.baseURI).href, options.part, options.grid);
+  let proxyUrl: string | undefined;
   if (item.kind === 'exr' && query.get('proxy') !== '0') {
-    // The first paint of a large EXR can be a display-resolution proxy (decode/proxy.ts): the
+    // The first paint of a large EXR can be a display-resolution proxy (shared/proxy.ts): the
     // canvas is at most the window, in device pixels. `proxy=0` in the query turns it off.
     const dpr = window.devicePixelRatio || 1;
     request.proxy = { width: Math.round(window.innerWidth * dpr), height: Math.round(window.innerHeight * dpr), layer: options.layer, channel: options.channel };
+    // Made by the server (tools/view api/proxy) from the same frame, unless `serverproxy=0`, a
+    // compare view (the wipe needs both files), or a small file (the worker is quick on it).
+    const [, itemIndex, frameIndex] = /^files\/(\d+)\/(\d+)\//.exec(entry.url) ?? [];
+    if (query.get('serverproxy') !== '0' && options.compare === null && entry.size >= SERVER_PROXY_MIN_BYTES && itemIndex !== undefined && frameIndex !== undefined) {
+      const params = new URLSearchParams({ w: String(request.proxy.width), h: String(request.proxy.height), channel: options.channel });
+      if (options.layer !== '') params.set('layer', options.layer);
+      if (options.part > 0) params.set('part', String(options.part));
+      proxyUrl = new URL(`api/proxy/${itemIndex}/${frameIndex}?${params}`, document.baseURI).href;
+    }
   }
-  return { key: cacheKey(item, entry, options.part, options.grid), request };
+  return { key: cacheKey(item, entry, options.part, options.grid), request, ...(proxyUrl !== undefined ? { proxyUrl } : {}) };
+}
+
+/**
+ * The first view's decode as main.ts hands it to the app: `full()` is the worker's decode (started
+ * by main.ts at once, or, after a server proxy, when the app asks: once the proxy is drawn), and
+ * `preview` the server's first paint when one was asked for (undefined once it failed: main.ts then
+ * started the worker's decode, with its own proxies, at once).
+ */
+export interface FirstView {
+  key: string;
+  full: () => Promise<Decoded>;
+  preview?: Promise<DecodedImage | undefined>;
 }

@@ -1,7 +1,8 @@
 /**
  * The `vfx view` server (node:http, no framework): bound to 127.0.0.1, everything under
  * `/<token>/` where the token is 32 random hex characters; the built viewer app from viewers/dist,
- * the session JSON at `api/session`, and the named files at `files/<item>/<frame>/<name>`. A URL
+ * the session JSON at `api/session`, the named files at `files/<item>/<frame>/<name>`, and the
+ * first-paint proxies of EXR frames at `api/proxy/<item>/<frame>` (proxy.ts). A URL
  * never becomes a file system path except for the app's own assets, which are checked segment by
  * segment and by real path. See /docs/architecture.md (tools/view) and the contract in the issue.
  */
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, VfxError, type PadStyle } from '@vfxkit/core';
 import { baseHeaders, openInside, sendFile, sendText } from './http.js';
 import { resolveViewItems, type ServedFile, type ViewItem } from './items.js';
+import { proxyService } from './proxy.js';
 
 export type { ItemKind, ViewFrame, ViewItem } from './items.js';
 
@@ -144,6 +146,8 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
   const token = randomBytes(16).toString('hex');
   let listeningPort = port;
 
+  const proxies = proxyService(items, files);
+
   const viewerRoot = async (): Promise<string | undefined> => realpath(viewerDir).catch(() => undefined);
 
   const serveAsset = async (request: IncomingMessage, response: ServerResponse, segments: string[]): Promise<void> => {
@@ -214,6 +218,8 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
         response.end(method === 'HEAD' ? undefined : sessionBody);
         return;
       }
+      // The first paint of a large EXR, made here (proxy.ts).
+      if (segments[1] === 'proxy') return proxies.handle(request, response, segments, query);
       return sendText(response, 404, 'not found');
     }
     if (segments[0] === 'files') return serveFrame(request, response, segments);
@@ -271,6 +277,9 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
+  }).catch(async (error: unknown) => {
+    await proxies.close();
+    throw error;
   });
   const address = server.address();
   listeningPort = typeof address === 'object' && address !== null ? address.port : port;
@@ -280,7 +289,7 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
     closing ??= new Promise<void>((resolveClose) => {
       server.close(() => resolveClose());
       server.closeAllConnections();
-    });
+    }).then(() => proxies.close());
     return closing;
   };
   options.signal?.addEventListener('abort', () => void close(), { once: true });

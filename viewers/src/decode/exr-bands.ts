@@ -16,8 +16,8 @@
 import { EXR_LINES_PER_CHUNK, hasCompression, readExr, readExrHeader } from '@vfxkit/exr';
 import type { ExrChannelData, ExrHeader, ExrImage } from '@vfxkit/exr';
 import type { ProxyChannel, ProxyRequest } from '../protocol.js';
-import { layerToShow, slotsFor } from '../slots.js';
-import { ProxyBuilder, proxyFactor } from './proxy.js';
+import { proxyPlan } from '../shared/exr-proxy.js';
+import { ProxyBuilder } from '../shared/proxy.js';
 import { ViewError } from './errors.js';
 import { inflateNative, zlibFrom } from './exr-inflate.js';
 import type { Inflater } from './native-inflate.js';
@@ -218,14 +218,9 @@ export async function decodeBand(
   const bandRows = plan.yMax - plan.yMin + 1;
   // Proxies of the channels the first view draws.
   const builders = new Map<string, ProxyBuilder>();
-  if (proxy !== undefined) {
-    const factor = proxyFactor(part.displayWindow, part.pixelAspectRatio, proxy);
-    const slots = slotsFor(part, layerToShow(part.channels, proxy.layer));
-    const shown = slots.channels.filter((c, i) => c !== undefined && (i < 3 || proxy.channel === 'a'));
-    if (factor >= 2 && shown.every((c) => c!.type !== 'uint')) {
-      for (const c of shown) if (!builders.has(c!.name)) builders.set(c!.name, new ProxyBuilder(width, window.yMax - window.yMin + 1, factor));
-    }
-  }
+  // (The same plan as the server's first-paint proxies: shared/exr-proxy.ts.)
+  const wantedProxies = proxy === undefined ? undefined : proxyPlan(part, proxy);
+  for (const c of wantedProxies?.channels ?? []) builders.set(c.name, new ProxyBuilder(width, window.yMax - window.yMin + 1, wantedProxies!.factor));
   // The band's planes, in the part's channel order and types (as readExr returns them).
   const planes: ExrChannelData[] = part.channels.map((channel) => {
     const size = width * bandRows;

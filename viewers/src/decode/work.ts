@@ -15,6 +15,7 @@ import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, Prox
 import { ViewError } from './errors.js';
 import { preInflatedZlib } from './exr-inflate.js';
 import { decodeBand } from './exr-bands.js';
+import { exrViewInfo } from '../shared/exr-proxy.js';
 import type { Inflater } from './native-inflate.js';
 
 async function fetchBytes(source: string | Blob, name: string, early?: Promise<Response>): Promise<Uint8Array> {
@@ -72,7 +73,6 @@ async function decodeExr(bytes: Uint8Array, name: string, part: number | undefin
 
 /** The decoded image the page gets: `image` holds the part's data window, or a band of its rows. */
 function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: [number, number], proxies?: ReadonlyMap<string, ProxyChannel>): DecodedImage {
-  const partHeader = header.parts[wanted]!;
   const channels: ImageChannel[] = image.channels.map((c: ExrChannelData) => ({
     name: c.name,
     type: c.type === 'half' ? 'half' : 'float',
@@ -83,44 +83,8 @@ function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: 
     data: plainArray(c.data),
     ...(proxies?.has(c.name) === true ? { proxy: proxies.get(c.name)! } : {}),
   }));
-  const pixelTypes = [...new Set(image.channels.map((c) => c.type))].join(', ');
-  // A band describes the whole part: the page joins the bands' rows.
-  const dataWindow = rows === undefined ? image.dataWindow : partHeader.dataWindow;
-  const width = dataWindow.xMax - dataWindow.xMin + 1;
-  const height = dataWindow.yMax - dataWindow.yMin + 1;
-  return {
-    kind: 'image',
-    format: 'exr',
-    encoding: 'linear',
-    width,
-    height,
-    dataWindow,
-    displayWindow: image.displayWindow,
-    pixelAspectRatio: partHeader.pixelAspectRatio,
-    part: wanted,
-    parts: header.parts.map((p) => ({
-      index: p.index,
-      name: p.name,
-      type: p.type,
-      channels: p.channels.map((c) => c.name),
-      dataWindow: p.dataWindow,
-      compression: p.compression,
-    })),
-    channels,
-    ...(rows !== undefined ? { rows } : {}),
-    summary: {
-      format: 'OpenEXR',
-      resolution: `${width}x${height}`,
-      dataWindow: `(${dataWindow.xMin} ${dataWindow.yMin}) - (${dataWindow.xMax} ${dataWindow.yMax})`,
-      displayWindow: `(${image.displayWindow.xMin} ${image.displayWindow.yMin}) - (${image.displayWindow.xMax} ${image.displayWindow.yMax})`,
-      channels: channels.map((c) => c.name),
-      pixelTypes,
-      compression: image.compression,
-      parts: header.parts.length,
-      part: wanted,
-      ...(image.name !== undefined ? { partName: image.name } : {}),
-    },
-  };
+  // The description (shared/exr-proxy.ts): the server describes its first-paint proxies the same way.
+  return { kind: 'image', format: 'exr', encoding: 'linear', ...exrViewInfo(header, wanted, image, rows), channels, ...(rows !== undefined ? { rows } : {}) };
 }
 
 async function decodeBitmap(bytes: Uint8Array, name: string): Promise<DecodedImage> {

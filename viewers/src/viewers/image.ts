@@ -24,7 +24,7 @@ import {
 import { halfToFloat } from '@vfxkit/core';
 import { CHANNELS, DISPLAYS, type ProbeResult } from '../contract.js';
 import type { DecodedImage, ImageChannel } from '../protocol.js';
-import { layersOf, layerToShow, slotsFor } from '../slots.js';
+import { layersOf, layerToShow, slotsFor } from '../shared/slots.js';
 import { element, section, select, shortNumber, slider } from '../ui.js';
 import { canvasSize, type Viewer, type ViewerHost } from './types.js';
 
@@ -393,6 +393,32 @@ export class ImageViewer implements Viewer {
     }, 0);
   }
 
+  /**
+   * The worker's decode `full` takes the place of the server's `preview` (app.ts): each of its
+   * channels with a proxy in the preview takes that proxy and its texture (uploaded already), so
+   * the next render draws them and the full-resolution textures follow (scheduleUpgrade). The
+   * preview's other textures are freed. `full` undefined (the decode failed, or is no image) or of
+   * other windows (the file changed): the preview is only freed.
+   */
+  replacePreview(preview: DecodedImage, full: DecodedImage | undefined): void {
+    const same = full !== undefined && JSON.stringify([full.dataWindow, full.displayWindow]) === JSON.stringify([preview.dataWindow, preview.displayWindow]);
+    let adopted = 0;
+    for (const channel of preview.channels) {
+      const texture = this.proxies.get(channel);
+      const target = same ? full.channels.find((c) => c.name === channel.name && c.width === channel.width && c.height === channel.height) : undefined;
+      if (texture !== undefined && target !== undefined && channel.proxy !== undefined && target.proxy === undefined) {
+        target.proxy = channel.proxy;
+        this.proxies.set(target, texture);
+        adopted++;
+      } else if (texture !== undefined) {
+        texture.dispose();
+        this.owned.delete(texture);
+      }
+      this.proxies.delete(channel);
+    }
+    if (adopted === 0) document.documentElement.dataset.vfxProxy = '0';
+  }
+
   /** Frees the GPU textures of an image that left the cache. */
   release(image: DecodedImage): void {
     for (const channel of image.channels) {
@@ -424,8 +450,10 @@ export class ImageViewer implements Viewer {
       // A channel with a proxy is drawn from it until its full texture has been uploaded (after
       // the first paint, by scheduleUpgrade()); the shader samples the proxy as a subsampled channel.
       const proxy = channel?.proxy !== undefined && !this.full.has(channel) ? channel.proxy : undefined;
-      if (proxy !== undefined) this.pending.add(channel!);
-      u[`u${prefix}${i}`]!.value = channel === undefined ? this.dummy : proxy !== undefined ? this.proxyTexture(channel) : this.texture(channel);
+      // The server's preview (app.ts showPreview) has no pixels: only its proxies are drawn.
+      const preview = image?.preview === true;
+      if (proxy !== undefined && !preview) this.pending.add(channel!);
+      u[`u${prefix}${i}`]!.value = channel === undefined || (preview && proxy === undefined) ? this.dummy : proxy !== undefined ? this.proxyTexture(channel!) : this.texture(channel!);
       has.setComponent(i, channel === undefined ? 0 : 1);
       const target = i < 2 ? sub01 : sub23;
       target.setComponent((i % 2) * 2, proxy?.factor ?? channel?.xSampling ?? 1);
@@ -489,7 +517,7 @@ export class ImageViewer implements Viewer {
   probe(x: number, y: number): ProbeResult | null {
     const wipe = this.wipeX();
     const image = wipe !== undefined && x >= wipe ? this.b : this.a;
-    if (image === undefined || this.a === undefined) return null;
+    if (image === undefined || this.a === undefined || image.preview === true) return null;
     const disp = this.a.displayWindow;
     const px = Math.floor(disp.xMin + (x - this.view.x) / (this.view.scale * this.aspect()));
     const py = Math.floor(disp.yMin + (y - this.view.y) / this.view.scale);

@@ -4,9 +4,41 @@
  * means of 3x3 pixel boxes (a 1366x720 float texture, 4 MB a channel instead of 18 MB of half
  * floats), and the full-resolution texture follows. The image shader samples a proxy as a channel
  * subsampled by `factor` (texel = pixel / factor), so nothing else changes for it.
+ *
+ * Shared (src/shared/, built by tsconfig.shared.json as `@vfxkit/viewers/shared`): the decode
+ * worker makes proxies in its decode pass, and the `vfx view` server (tools/view) makes the same
+ * ones from a whole decoded frame for the page's first paint. One implementation for both.
  */
 import { halfDecodeTable } from '@vfxkit/core';
-import type { Box, ProxyChannel, ProxyRequest } from '../protocol.js';
+
+export interface Box {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** A channel's box-filtered proxy: texel (i, j) is the mean of data-window pixels
+ *  [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor) (fewer at the right and bottom edges). */
+export interface ProxyChannel {
+  factor: number;
+  width: number;
+  height: number;
+  data: Float32Array;
+  /** Sums of one band's rows, not yet means (the decoder joins the bands, then divides). */
+  partial?: boolean;
+}
+
+/** Asks for display-resolution proxies of the channels a first view shows. */
+export interface ProxyRequest {
+  /** The most device pixels the image can cover (the canvas at most): the factor is the largest
+   *  integer not above the image pixels per device pixel at fit; below 2 there is no proxy. */
+  width: number;
+  height: number;
+  /** The `layer` and `channel` options of the view (which channels it draws). */
+  layer: string;
+  channel: string;
+}
 
 /** The integer box size for an image whose display window is `display` shown at fit in `target`
  *  device pixels (1 when a proxy would not be smaller than the screen's share of it). */

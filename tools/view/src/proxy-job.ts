@@ -1,0 +1,150 @@
+/**
+ * The work of one `api/proxy` answer (proxy.ts), run on the server's proxy threads (proxy-thread.ts)
+ * so that its event loop keeps serving the app's files meanwhile: the file is read from the
+ * descriptor the server opened and checked, decoded with @vfxkit/exr and Node's zlib, and reduced to
+ * the proxies the decode worker would make (`@vfxkit/viewers/shared`). A frame can be split in
+ * bands of rows, one per thread, at multiples of the box size, so that no box straddles two bands:
+ * the joined sums are then exactly those of the whole frame.
+ */
+import { readSync } from 'node:fs';
+import { readExr, readExrHeader } from '@vfxkit/exr';
+import { nodeZlib } from '@vfxkit/exr/node';
+import {
+  encodeProxyPayload,
+  exrViewInfo,
+  normalizeProxy,
+  proxiesOf,
+  proxyPlan,
+  type ExrViewInfo,
+  type ProxyChannel,
+  type ProxyPayloadChannel,
+  type ProxyRequest,
+} from '@vfxkit/viewers/shared';
+
+/** The most pixels of a frame the server decodes for a proxy (readExr's maxPixels). */
+export const PROXY_MAX_PIXELS = 2 ** 27;
+
+export type ProxyWanted = ProxyRequest & { part: number | undefined };
+
+export interface ProxyJobInput {
+  /** A descriptor of the file, opened and checked by the server, open until the job ends. */
+  fd: number;
+  size: number;
+  wanted: ProxyWanted;
+  /** Band `[index, count]` of the frame's rows (default the whole frame). */
+  band?: [number, number];
+}
+
+/** One band's proxies: the box sums of its rows (`partial`), and the frame's description. */
+export interface ProxyBand {
+  info: ExrViewInfo;
+  channels: ProxyPayloadChannel[];
+  proxies: { name: string; proxy: ProxyChannel }[];
+}
+
+export interface ProxyJobOutput {
+  /** Null when there is nothing to proxy. */
+  band: ProxyBand | null;
+  /** The whole answer (null: nothing to proxy), when the job was the whole frame (one band). */
+  body?: Uint8Array | null;
+  /** Milliseconds spent reading, decoding and reducing. */
+  read: number;
+  decode: number;
+  reduce: number;
+}
+
+/** Band `index` of `count` of the proxy's `factor`-row boxes, as data-window rows [y0, y1). */
+function bandRows(height: number, factor: number, index: number, count: number): [number, number] {
+  const boxes = Math.ceil(height / factor);
+  const first = Math.floor((boxes * index) / count);
+  const last = Math.floor((boxes * (index + 1)) / count);
+  return [Math.min(height, first * factor), Math.min(height, last * factor)];
+}
+
+/** The proxies of band `band` of the EXR file `bytes` (box sums), or null when there is nothing to
+ *  proxy. Throws @vfxkit/exr's VfxError for a file it cannot read. */
+export function makeProxyBand(bytes: Uint8Array, wanted: ProxyWanted, band: [number, number] = [0, 1], timings?: { decode: number; reduce: number }): ProxyBand | null {
+  const t0 = performance.now();
+  const header = readExrHeader(bytes);
+  const partIndex = wanted.part ?? header.parts.find((p) => p.type === 'scanlineimage' || p.type === 'tiledimage')?.index;
+  const part = partIndex === undefined ? undefined : header.parts[partIndex];
+  if (part === undefined || (part.type !== 'scanlineimage' && part.type !== 'tiledimage')) return null;
+  const plan = proxyPlan(part, wanted);
+  if (plan === undefined) return null;
+  const window = part.dataWindow;
+  const width = window.xMax - window.xMin + 1;
+  const height = window.yMax - window.yMin + 1;
+  const [y0, y1] = bandRows(height, plan.factor, band[0], band[1]);
+  // Only the channels shown, of this band's rows (the page's worker reads them all).
+  const image =
+    y1 > y0
+      ? readExr(bytes, {
+          part: part.index,
+          channels: plan.channels.map((c) => c.name),
+          region: { xMin: window.xMin, xMax: window.xMax, yMin: window.yMin + y0, yMax: window.yMin + y1 - 1 },
+          zlib: nodeZlib,
+          maxPixels: PROXY_MAX_PIXELS,
+        })
+      : undefined;
+  const t1 = performance.now();
+  const proxies = image === undefined ? undefined : proxiesOf(image, plan, { y0, height });
+  // The whole part described, as the worker describes it (its every channel, in file order).
+  const channels = part.channels.map(({ name, type, xSampling, ySampling }) => ({ name, type, xSampling, ySampling, width: Math.ceil(width / xSampling), height: Math.ceil(height / ySampling) }));
+  const info = exrViewInfo(header, part.index, { dataWindow: window, displayWindow: part.displayWindow, compression: part.compression, name: part.name, channels });
+  const sums = plan.channels.map((c) => ({ name: c.name, proxy: proxies?.get(c.name) ?? emptySums(width, height, plan.factor) }));
+  if (timings !== undefined) {
+    timings.decode = t1 - t0;
+    timings.reduce = performance.now() - t1;
+  }
+  return { info, channels, proxies: sums };
+}
+
+function emptySums(width: number, height: number, factor: number): ProxyChannel {
+  const w = Math.ceil(width / factor);
+  const h = Math.ceil(height / factor);
+  return { factor, width: w, height: h, data: new Float32Array(w * h), partial: true };
+}
+
+/** The answer from every band's sums: added, divided into means, encoded; null when any band has
+ *  nothing to proxy or the bands disagree (the file changed between two reads). */
+export function joinProxyBands(bands: readonly (ProxyBand | null)[]): Uint8Array | null {
+  const first = bands[0];
+  if (first === null || first === undefined || bands.some((b) => b === null)) return null;
+  const proxies = new Map<string, ProxyChannel>();
+  for (const [c, { name, proxy }] of first.proxies.entries()) {
+    const total = proxy.data;
+    for (const other of bands.slice(1)) {
+      const sums = other!.proxies[c];
+      if (sums === undefined || sums.name !== name || sums.proxy.data.length !== total.length) return null;
+      for (let i = 0; i < total.length; i++) total[i]! += sums.proxy.data[i]!;
+    }
+    normalizeProxy(total, first.info.width, first.info.height, proxy.factor);
+    proxies.set(name, { factor: proxy.factor, width: proxy.width, height: proxy.height, data: total });
+  }
+  return encodeProxyPayload(first.info, first.channels, proxies);
+}
+
+/** The whole answer for `bytes` made here, in one band (tests; the server splits it on its threads). */
+export function makeProxy(bytes: Uint8Array, wanted: ProxyWanted): Uint8Array | null {
+  return joinProxyBands([makeProxyBand(bytes, wanted)]);
+}
+
+/** Reads the file (one read of the size the server saw: a file that changed is cut or ends early,
+ *  and readExr says what is wrong) and makes its band's proxies. */
+export function proxyJob(input: ProxyJobInput): ProxyJobOutput {
+  const t0 = performance.now();
+  const buffer = Buffer.allocUnsafe(input.size);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const n = readSync(input.fd, buffer, filled, buffer.length - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+  const read = performance.now() - t0;
+  const timings = { decode: 0, reduce: 0 };
+  const band = makeProxyBand(bytes, input.wanted, input.band, timings);
+  // The whole frame: the answer made here too (not on the server's event loop).
+  if (input.band === undefined || input.band[1] === 1) return { band: null, body: joinProxyBands([band]), read, ...timings };
+  return { band, read, ...timings };
+}

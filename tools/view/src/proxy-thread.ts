@@ -1,0 +1,93 @@
+/**
+ * A thread a view server makes its first-paint proxies on (proxy.ts, which keeps one or two, each
+ * decoding a band of the frame's rows), so that decoding a 4K frame (0.3-0.7 s) never holds the
+ * event loop that serves the app's files, which the page asks for at the same time. Started with
+ * the server when the session holds an EXR frame large enough for the page to ask for a proxy (it
+ * then loads its code while the browser starts, and decodes nothing until asked), else on the
+ * first request; ended with the server. A thread that dies fails the job it had and is replaced by
+ * the next one.
+ *
+ * Under tsx (the tests and the bench run the TypeScript sources) the thread registers tsx itself
+ * and resolves the packages' `source` condition, as @vfxkit/core's worker runner does.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ProxyJobInput, ProxyJobOutput } from './proxy-job.js';
+
+export interface ProxyThreadError {
+  code: string;
+  message: string;
+}
+
+type Reply = { id: number; ok: true; value: ProxyJobOutput } | { id: number; ok: false; error: ProxyThreadError };
+
+const fromSource = import.meta.url.endsWith('.ts');
+const entry = new URL(fromSource ? './proxy-worker.ts' : './proxy-worker.js', import.meta.url);
+/** Evaluated (as CommonJS) in the new thread: register tsx when running from source, then the entry. */
+const bootstrap = `
+const { workerData } = require('node:worker_threads');
+const registered = workerData.tsx ? import(workerData.tsx).then((api) => { api.register(); }) : Promise.resolve();
+registered.then(() => import(workerData.entry));
+`;
+
+export class ProxyThread {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, { resolve: (value: ProxyJobOutput) => void; reject: (error: ProxyThreadError) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  /** Starts the thread now (it loads its code and waits). */
+  start(): void {
+    if (this.worker !== undefined || this.closed) return;
+    let tsx: string | undefined;
+    if (fromSource) {
+      try {
+        tsx = import.meta.resolve('tsx/esm/api');
+      } catch {
+        tsx = undefined;
+      }
+    }
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { entry: entry.href, ...(tsx !== undefined ? { tsx } : {}) },
+      execArgv: fromSource ? ['--conditions=source'] : [],
+    });
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      if (waiting === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.value);
+      else waiting.reject(reply.error);
+    });
+    const fail = (message: string): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject({ code: 'WORKER', message });
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(`the proxy thread failed: ${error.message}`));
+    worker.on('exit', (code) => fail(`the proxy thread stopped (exit code ${code})`));
+    this.worker = worker;
+  }
+
+  /** Runs one job on the thread (started if need be). */
+  run(input: ProxyJobInput): Promise<ProxyJobOutput> {
+    if (this.closed) return Promise.reject<ProxyJobOutput>({ code: 'CANCELLED', message: 'the server is closing' } satisfies ProxyThreadError);
+    this.start();
+    const worker = this.worker!;
+    const id = this.nextId++;
+    return new Promise<ProxyJobOutput>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref(); // busy: keep the process up until the answer
+      worker.postMessage({ id, input });
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker?.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The entry of the server's proxy thread (proxy-thread.ts): answers `{ id, input }` messages with
+ * `proxyJob(input)` (proxy-job.ts), its sums' buffers transferred, or the error's code and message.
+ */
+import { parentPort } from 'node:worker_threads';
+import { proxyJob, type ProxyJobInput } from './proxy-job.js';
+
+parentPort?.on('message', (message: { id: number; input: ProxyJobInput }) => {
+  try {
+    const value = proxyJob(message.input);
+    const transfer = value.body !== undefined && value.body !== null ? [value.body.buffer as ArrayBuffer] : value.band === null ? [] : value.band.proxies.map((p) => p.proxy.data.buffer as ArrayBuffer);
+    parentPort!.postMessage({ id: message.id, ok: true, value }, transfer);
+  } catch (error) {
+    const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : error instanceof RangeError ? 'LIMIT_EXCEEDED' : 'ERROR';
+    parentPort!.postMessage({ id: message.id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
+  }
+});

@@ -1,0 +1,55 @@
+/**
+ * The server's first paint of a large EXR (tools/view `api/proxy`): the display-resolution proxies
+ * the decode worker would make, computed by the `vfx view` server from the same frame (Node's zlib
+ * and @vfxkit/exr, on its own thread), so the page draws them before its worker has fetched and
+ * decoded the whole file. Anything but a good answer (an older server, not an EXR, a file it cannot
+ * read, nothing to proxy) gives undefined, and the page decodes in its worker as before.
+ */
+import type { DecodedImage, ImageChannel } from './protocol.js';
+import { decodeProxyPayload } from './shared/exr-proxy.js';
+
+/** The preview image from the server's answer at `url`, or undefined. */
+export async function fetchServerProxy(url: string): Promise<DecodedImage | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(url, { cache: 'no-store' });
+  } catch {
+    return undefined;
+  }
+  if (response.status !== 200) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  try {
+    const payload = decodeProxyPayload(await response.arrayBuffer());
+    const { info, channels } = payload.head;
+    const image: DecodedImage = {
+      kind: 'image',
+      format: 'exr',
+      encoding: 'linear',
+      ...info,
+      channels: channels.map((c): ImageChannel => {
+        const proxy = payload.proxies.get(c.name);
+        return {
+          name: c.name,
+          type: c.type === 'half' ? 'half' : 'float',
+          xSampling: c.xSampling,
+          ySampling: c.ySampling,
+          width: c.width,
+          height: c.height,
+          // No pixels yet: the worker's decode brings them.
+          data: c.type === 'half' ? new Uint16Array(0) : new Float32Array(0),
+          ...(proxy !== undefined ? { proxy } : {}),
+        };
+      }),
+      preview: true,
+    };
+    if (!image.channels.some((c) => c.proxy !== undefined)) return undefined;
+    // The server's own timings (read, decode, reduce), for the bench's breakdown.
+    const timing = response.headers.get('server-timing');
+    performance.mark('vfx:proxy-in', timing === null ? undefined : { detail: timing });
+    return image;
+  } catch {
+    return undefined;
+  }
+}
