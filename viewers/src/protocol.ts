@@ -7,8 +7,8 @@ import type { ItemKind } from './contract.js';
 /** How much of an EXR a band decode reads first for the headers and offset tables. */
 export const EXR_HEAD_BYTES = 256 * 1024;
 
-import type { Box, ProxyChannel, ProxyRequest } from './shared/proxy.js';
-import type { ImagePartInfo } from './shared/exr-proxy.js';
+import type { ProxyChannel, ProxyRequest } from './shared/proxy.js';
+import type { ExrViewInfo } from './shared/exr-proxy.js';
 export type { Box, ProxyChannel, ProxyRequest } from './shared/proxy.js';
 export type { ImagePartInfo } from './shared/exr-proxy.js';
 
@@ -26,19 +26,14 @@ export interface ImageChannel {
   proxy?: ProxyChannel;
 }
 
-export interface DecodedImage {
+/** A decoded image: what the app shows about it (ExrViewInfo: size, windows, parts, summary; the
+ *  same fields for any image) and its planar channels. */
+export interface DecodedImage extends ExrViewInfo {
   kind: 'image';
   /** `exr`, `jpeg`, `png`, ... */
   format: string;
   /** `srgb`: 8-bit codes of sRGB-encoded colours (linearised in the shader); `linear`: scene values. */
   encoding: 'linear' | 'srgb';
-  width: number;
-  height: number;
-  dataWindow: Box;
-  displayWindow: Box;
-  pixelAspectRatio: number;
-  part: number;
-  parts: ImagePartInfo[];
   channels: ImageChannel[];
   /** Set on one band of a part decoded by several workers: the data-window rows `channels` hold
    *  (the page joins the bands into the whole data window). */
@@ -46,7 +41,6 @@ export interface DecodedImage {
   /** The server's first-paint stand-in (server-proxy.ts): channels hold no pixels (empty arrays),
    *  the channels shown have proxies; the worker's full decode replaces it. */
   preview?: boolean;
-  summary: Record<string, unknown>;
 }
 
 export interface ParticleColumn {
