@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { floatToHalf, halfToFloat } from '@vfxkit/core';
+import { halfToFloat } from '@vfxkit/core';
 import { readExr, readExrHeader, writeExr, type ExrCompression } from '@vfxkit/exr';
 import { createParticleSet, writeParticles } from '@vfxkit/particles';
 import { decodeBand } from '../viewers/src/decode/exr-bands.js';
@@ -23,6 +23,7 @@ import { normalizeProxy, proxyFactor } from '../viewers/src/shared/proxy.js';
 import type { ProxyChannel } from '../viewers/src/protocol.js';
 import { findChromium, launchBrowser, startViewServer, type Browser, type Page, type ViewResponseEvent } from '@vfxkit/tool-view';
 import { realFixtures, repoRoot, tempDir } from './helpers.js';
+import { LARGE, largeSmoothPlanes, noisyHalf, noisyPlanes } from './view-fixtures.js';
 import type { VfxViewApi, ViewInfo, ViewOptions } from '../viewers/src/contract.js';
 
 // What the page functions below use (they run in the browser; this program has no DOM library).
@@ -95,14 +96,6 @@ function twoPartExr(): Uint8Array {
   ]);
 }
 
-/** Half bits of channel `c` at (x, y) of `noisyExr`: finite values in [0, 1), noise that ZIP cannot shrink much. */
-function noisyHalf(x: number, y: number, c: number): number {
-  let h = Math.imul(x + 1, 0x9e3779b1) ^ Math.imul(y + 7, 0x85ebca6b) ^ Math.imul(c + 3, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  h ^= h >>> 13;
-  return (h >>> 0) % 0x3bff;
-}
-
 /** A 1024x600 half RGBA image of noise (`noisyHalf`), larger than 2 MiB packed: the size from
  *  which the viewer splits an EXR into bands of rows, one per decode worker. */
 function noisyExr(compression: ExrCompression, tiles?: { xSize: number; ySize: number }): Uint8Array {
@@ -114,24 +107,6 @@ function noisyExr(compression: ExrCompression, tiles?: { xSize: number; ySize: n
     return { name, type: 'half' as const, data };
   });
   return writeExr({ width: w, height: h, compression, channels, ...(tiles !== undefined ? { tiles } : {}) });
-}
-
-/** A 2048x1152 half RGB image, smooth gradients plus noise of +-0.02 (so ZIP leaves it over 2 MiB):
- *  at fit in 960x540 it shows 2.13 image pixels a canvas pixel, so its first paint is a 2x2 proxy. */
-const LARGE = { width: 2048, height: 1152 };
-function largeSmoothPlanes(): { name: string; type: 'half'; data: Uint16Array }[] {
-  const { width: w, height: h } = LARGE;
-  return ['B', 'G', 'R'].map((name, c) => {
-    const data = new Uint16Array(w * h);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const base = c === 2 ? 0.1 + (0.6 * x) / w : c === 1 ? 0.1 + (0.6 * y) / h : 0.3 + 0.2 * Math.sin(x / 97) * Math.cos(y / 53);
-        const noise = ((noisyHalf(x, y, c) % 1000) / 1000 - 0.5) * 0.04;
-        data[y * w + x] = floatToHalf(base + noise);
-      }
-    }
-    return { name, type: 'half' as const, data };
-  });
 }
 
 /** Five points at known positions, coloured. */
@@ -185,12 +160,7 @@ function set(page: Page, options: Partial<ViewOptions>): Promise<ViewInfo> {
 // The bands outside the browser (Node 20 has Blob, streams and DecompressionStream as browsers do):
 // every split of every scanline compression joins into exactly what readExr reads.
 describe('viewer: an EXR part decoded in bands of rows (viewers/src/decode/exr-bands.ts)', () => {
-  const planes = (width: number, height: number) =>
-    ['A', 'B', 'G', 'R'].map((name, c) => {
-      const data = new Uint16Array(width * height);
-      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = noisyHalf(x, y, c);
-      return { name, type: 'half' as const, data };
-    });
+  const planes = noisyPlanes;
   const join = async (bytes: Uint8Array, count: number, part?: number) => {
     const source = new Blob([bytes as Uint8Array<ArrayBuffer>]);
     const bands = [];
@@ -363,7 +333,7 @@ describe('vfx view app in Chromium', { skip, timeout: 240_000 }, () => {
     writeFileSync(join(temp.dir, 'parts.exr'), twoPartExr());
     writeFileSync(join(temp.dir, 'noise-zip.exr'), noisyExr('zip'));
     writeFileSync(join(temp.dir, 'noise-tiled.exr'), noisyExr('zip', { xSize: 64, ySize: 64 }));
-    largePlanes = largeSmoothPlanes();
+    largePlanes = largeSmoothPlanes(['B', 'G', 'R']);
     writeFileSync(join(temp.dir, 'large-smooth.exr'), writeExr({ ...LARGE, compression: 'zip', channels: largePlanes }));
     for (let f = 1001; f <= 1005; f++) writeFileSync(join(temp.dir, `seq.${f}.exr`), flatExr((f - 1000) / 10, 48, 27));
     writeFileSync(join(temp.dir, 'points.pda'), particleFile());

@@ -22,24 +22,9 @@ import { decodeBand } from '../viewers/src/decode/exr-bands.js';
 import { inflateNative, type Inflater } from '../viewers/src/decode/native-inflate.js';
 import type { VfxViewApi, ViewInfo } from '../viewers/src/contract.js';
 import { repoRoot, tempDir } from './helpers.js';
+import { noisyPlanes as planes } from './view-fixtures.js';
 
 declare const window: { vfxView: VfxViewApi };
-
-/** Half bits of channel `c` at (x, y): finite values in [0, 1), noise ZIP cannot shrink much. */
-function noisyHalf(x: number, y: number, c: number): number {
-  let h = Math.imul(x + 1, 0x9e3779b1) ^ Math.imul(y + 7, 0x85ebca6b) ^ Math.imul(c + 3, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  h ^= h >>> 13;
-  return (h >>> 0) % 0x3bff;
-}
-
-function planes(width: number, height: number): { name: string; type: 'half'; data: Uint16Array }[] {
-  return ['A', 'B', 'G', 'R'].map((name, c) => {
-    const data = new Uint16Array(width * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = noisyHalf(x, y, c);
-    return { name, type: 'half' as const, data };
-  });
-}
 
 /** An Inflater on node:zlib's thread pool: another thread, as the helper worker is in the browser.
  *  It keeps node:zlib's own limit on the output, as the helper does. */

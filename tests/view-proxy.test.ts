@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { floatToHalf, halfToFloat } from '@vfxkit/core';
+import { halfToFloat } from '@vfxkit/core';
 import { readExr, readExrHeader, writeExr } from '@vfxkit/exr';
 import { findChromium, launchBrowser, startViewServer, type Browser, type ViewResponseEvent, type ViewServer } from '@vfxkit/tool-view';
 import { decodeBand } from '../viewers/src/decode/exr-bands.js';
@@ -19,6 +19,7 @@ import { decodeProxyPayload, exrViewInfo, proxiesOf, proxyPlan } from '../viewer
 import type { VfxViewApi, ViewInfo } from '../viewers/src/contract.js';
 import { joinProxyBands, makeProxy, makeProxyBand } from '../tools/view/src/proxy-job.js';
 import { repoRoot, tempDir } from './helpers.js';
+import { LARGE, largeSmoothPlanes } from './view-fixtures.js';
 
 declare const window: { vfxView: VfxViewApi; __firstImage?: FirstImage };
 declare const document: { documentElement: { dataset: Record<string, string | undefined> }; querySelector(selector: string): unknown };
@@ -39,26 +40,6 @@ const built = existsSync(join(viewerDir, 'index.html'));
 const browserSkip = chromium === null ? 'no Chromium (install chromium or set VFX_CHROMIUM)' : !built ? 'viewers/dist is not built (npm run build -w @vfxkit/viewers)' : false;
 if (browserSkip !== false) console.log(`# skipping the browser tests of the server proxy: ${browserSkip}`);
 
-/** A 2048x1152 half RGBA frame, smooth gradients plus noise (so ZIP leaves it over 2 MiB, the size
- *  from which the page asks the server): at fit in 960x540, 2x2 proxy boxes. */
-const LARGE = { width: 2048, height: 1152 };
-function largePlanes(): { name: string; type: 'half'; data: Uint16Array }[] {
-  const { width: w, height: h } = LARGE;
-  return ['A', 'B', 'G', 'R'].map((name, c) => {
-    const data = new Uint16Array(w * h);
-    let seed = 99 + c * 31;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        const noise = ((seed >>> 16) / 65536 - 0.5) * 0.04;
-        const base = name === 'A' ? 1 : c === 3 ? 0.1 + (0.6 * x) / w : c === 2 ? 0.1 + (0.6 * y) / h : 0.3 + 0.2 * Math.sin(x / 97) * Math.cos(y / 53);
-        data[y * w + x] = floatToHalf(base + (name === 'A' ? 0 : noise));
-      }
-    }
-    return { name, type: 'half' as const, data };
-  });
-}
-
 /** `bytes` with a run of bytes inside a chunk in the middle of the file overwritten: readExr fails. */
 function damaged(bytes: Uint8Array): Uint8Array {
   const copy = bytes.slice();
@@ -78,7 +59,7 @@ describe('vfx view server: api/proxy', () => {
   let large: Uint8Array;
 
   before(async () => {
-    large = writeExr({ ...LARGE, compression: 'zip', channels: largePlanes() });
+    large = writeExr({ ...LARGE, compression: 'zip', channels: largeSmoothPlanes(['A', 'B', 'G', 'R']) });
     assert.ok(large.length > 2 * 1024 * 1024, 'large.exr is over 2 MiB');
     writeFileSync(join(temp.dir, 'large.exr'), large);
     writeFileSync(join(temp.dir, 'small.exr'), writeExr({ width: 64, height: 32, channels: ['B', 'G', 'R'].map((name) => ({ name, type: 'half' as const, data: new Float32Array(64 * 32).fill(0.5) })) }));
@@ -212,7 +193,7 @@ describe('vfx view app in Chromium: the first image from the server', { skip: br
   };
 
   before(async () => {
-    planes = largePlanes();
+    planes = largeSmoothPlanes(['A', 'B', 'G', 'R']);
     const large = writeExr({ ...LARGE, compression: 'zip', channels: planes });
     writeFileSync(join(temp.dir, 'large.exr'), large);
     writeFileSync(join(temp.dir, 'damaged.exr'), damaged(large));
