@@ -1,7 +1,8 @@
 /**
  * The byte split and delta predictor of RLE and ZIP/ZIPS (predictor.ts): decoding, which works on
- * 16-bit words where it can, against the plain definition, for every small length and for outputs
- * at odd byte offsets (the byte-by-byte path).
+ * 32-bit words where the buffers allow it, against the plain definition, for every small length,
+ * for buffers at 4-byte offsets inside larger ones (the word path) and for outputs at odd byte
+ * offsets (the byte-by-byte path).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -38,6 +39,25 @@ describe('ZIP/RLE predictor', () => {
       unpredictAndReorder(packed.slice(), odd);
       assert.deepEqual(odd, expected, `length ${length}, output at an odd offset`);
     }
+  });
+
+  it('decodes like the definition four bytes at a time, from and into buffers inside larger ones', () => {
+    // Lengths whose half is a multiple of 4 (the word path), with tails of 0-3 pairs and an odd byte.
+    for (const length of [7, 8, 15, 16, 23, 24, 40, 1000, 4096, 4104, 65_537, 524_288]) {
+      const packed = randomBytes(length, 7 * length + 3);
+      const expected = reference(packed);
+      const input = new Uint8Array(length + 8);
+      input.set(packed, 4);
+      const output = new Uint8Array(length + 12);
+      output.fill(0xa5);
+      unpredictAndReorder(input.subarray(4, 4 + length), output.subarray(8, 8 + length));
+      assert.deepEqual(output.subarray(8, 8 + length), expected, `length ${length}`);
+      assert.ok(output.subarray(0, 8).every((b) => b === 0xa5) && output.subarray(8 + length).every((b) => b === 0xa5), `length ${length}: nothing written outside the output`);
+    }
+    // Every byte value after every byte value (the carries between lanes).
+    const all = new Uint8Array(2 * 65_536);
+    for (let i = 0; i < 65_536; i++) all[2 * i] = i >> 8, all[2 * i + 1] = i & 0xff;
+    assert.deepEqual(unpredictAndReorder(all.slice()), reference(all));
   });
 
   it('round-trips with the encoder', () => {
