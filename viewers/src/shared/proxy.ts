@@ -9,7 +9,7 @@
  * worker makes proxies in its decode pass, and the `vfx view` server (tools/view) makes the same
  * ones from a whole decoded frame for the page's first paint. One implementation for both.
  */
-import { halfDecodeTable } from '@vfxkit/core';
+import { floatToHalf, halfDecodeTable } from '@vfxkit/core';
 
 export interface Box {
   xMin: number;
@@ -19,7 +19,9 @@ export interface Box {
 }
 
 /** A channel's box-filtered proxy: texel (i, j) is the mean of data-window pixels
- *  [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor) (fewer at the right and bottom edges). */
+ *  [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor) (fewer at the right and bottom edges),
+ *  rounded to the nearest half float (so that the server sends it in 2 bytes, exactly, and the
+ *  worker's proxies are the same values: normalizeProxy). */
 export interface ProxyChannel {
   factor: number;
   width: number;
@@ -116,7 +118,8 @@ export class ProxyBuilder {
   }
 }
 
-/** Divides box sums (an image of `imageWidth` x `imageHeight` in `factor` boxes) by each box's pixel count, in place. */
+/** Divides box sums (an image of `imageWidth` x `imageHeight` in `factor` boxes) by each box's
+ *  pixel count, in place, and rounds the means to half floats (roundToHalves). */
 export function normalizeProxy(sums: Float32Array, imageWidth: number, imageHeight: number, factor: number): void {
   const f = factor;
   const width = Math.ceil(imageWidth / f);
@@ -129,5 +132,33 @@ export function normalizeProxy(sums: Float32Array, imageWidth: number, imageHeig
     const full = 1 / (rows * f);
     for (let i = 0; i < width - 1; i++) sums[base + i]! *= full;
     sums[base + width - 1]! /= rows * lastW;
+  }
+  roundToHalves(sums.subarray(0, width * height));
+}
+
+/**
+ * Rounds each value to the nearest half float (ties to even; beyond the half range to infinity), in
+ * place: values in the half's normal range by rounding the float32 bits' mantissa to 10 bits, the
+ * others (tiny, huge, NaN) through floatToHalf.
+ */
+export function roundToHalves(values: Float32Array): void {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const table = halfDecodeTable();
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i]!;
+    const exponent = (b >>> 23) & 0xff;
+    // 2^-14 to below 2^15: a carry out of the mantissa lands at most on 2^15, still a half.
+    if (exponent >= 113 && exponent <= 141) bits[i] = (b + 0xfff + ((b >>> 13) & 1)) & 0xffffe000;
+    else values[i] = table[floatToHalf(values[i]!)]!;
+  }
+}
+
+/** The half-float bits of values already rounded to halves (roundToHalves), into `out`. */
+export function halvesOf(values: Float32Array, out: Uint16Array): void {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i]!;
+    const exponent = (b >>> 23) & 0xff;
+    out[i] = exponent >= 113 && exponent <= 142 ? ((b >>> 16) & 0x8000) | ((exponent - 112) << 10) | ((b >>> 13) & 0x3ff) : floatToHalf(values[i]!);
   }
 }
