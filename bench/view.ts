@@ -117,6 +117,7 @@ interface Breakdown {
 
 /** The page marks the split prints, with their labels, in order. */
 const PAGE_STAGES: [string, string][] = [
+  ['html-in', 'HTML in'],
   ['vfx:main', 'entry script run'],
   ['worker:message', 'worker has the request'],
   ['worker:head', 'EXR headers in'],
@@ -144,7 +145,7 @@ function breakdownText(runs: Breakdown[]): string {
   const proxied = runs.filter((b) => b.proxy !== undefined);
   if (proxied.length > 0) {
     const durations = (name: string): number[] => proxied.map((b) => Number(new RegExp(`${name};dur=([0-9.]+)`).exec(b.proxy!.timing ?? '')?.[1] ?? Number.NaN)).filter((v) => Number.isFinite(v));
-    const server = ['read', 'decode', 'reduce', 'total'].map((name) => [name, durations(name)] as const).filter(([, values]) => values.length > 0).map(([name, values]) => `${name} ${ms(median(values))}`);
+    const server = ['read', 'decode', 'reduce', 'job', 'total'].map((name) => [name, durations(name)] as const).filter(([, values]) => values.length > 0).map(([name, values]) => `${name} ${ms(median(values))}`);
     lines.push(`   server proxy (api/proxy, median): asked for after ${ms(median(proxied.map((b) => b.proxy!.start - b.start)))}, sent by ${ms(median(proxied.map((b) => b.proxy!.end - b.start)))}${server.length > 0 ? ` (server: ${server.join(', ')})` : ''}`);
   }
   // The decode worker's inflate helper (viewers/src/decode/inflate-helper.ts): chunks it inflated, per run.
@@ -184,6 +185,9 @@ async function timeFirstRender(browser: Browser, server: ViewServer, label: stri
       for (let i = 0; proxy && i < 3000 && performance.getEntriesByName('vfx:full-resolution').length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       const marks: Record<string, number> = {};
       for (const entry of performance.getEntriesByType('mark')) if (!(entry.name in marks)) marks[entry.name] = entry.startTime;
+      // The page's HTML received (its navigation entry: the clock's origin is the navigation's start).
+      const navigation = performance.getEntries().find((entry) => (entry.entryType as string) === 'navigation') as unknown as { responseEnd?: number } | undefined;
+      if (navigation?.responseEnd !== undefined) marks['html-in'] = navigation.responseEnd;
       const timing = (performance.getEntriesByName('vfx:proxy-in')[0] as { detail?: unknown } | undefined)?.detail;
       return { marks, proxy, timing: typeof timing === 'string' ? timing : undefined };
     });

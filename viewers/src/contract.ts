@@ -4,59 +4,19 @@
  * automation API the page exposes as `window.vfxView` (tests, snapshots and the bench use it).
  */
 
-export type ItemKind = 'image' | 'exr' | 'particles' | 'volume' | 'alembic' | 'unknown';
-
-export interface SessionFrame {
-  frame: number | null;
-  name: string;
-  size: number;
-  /** Relative to the app base (the server's `files/...`), or a blob: URL for dropped files. */
-  url: string;
-}
-
-export interface SessionItem {
-  id: string;
-  name: string;
-  kind: ItemKind;
-  sequence: boolean;
-  frames: SessionFrame[];
-}
-
-export type DisplayTransform = 'srgb' | 'rec709' | 'linear' | 'filmic';
-export type ChannelView = 'rgb' | 'r' | 'g' | 'b' | 'a' | 'luminance';
-
-export interface SessionOptions {
-  frame?: number;
-  exposure?: number;
-  gamma?: number;
-  display?: DisplayTransform;
-  camera?: string;
-  compare?: number;
-}
-
-export interface Session {
-  version: 1;
-  items: SessionItem[];
-  options: SessionOptions;
-}
-
-/** What `set` takes (and the query parameters mean). */
-export interface ViewOptions {
-  item: number;
-  compare: number | null;
-  frame: number | null;
-  exposure: number;
-  gamma: number;
-  display: DisplayTransform;
-  channel: ChannelView;
-  layer: string;
-  part: number;
-  attr: string;
-  grid: string;
-  camera: string;
-  /** A/B split position, 0..1 of the canvas width. */
-  wipe: number;
-}
+export {
+  CHANNELS,
+  DISPLAYS,
+  type ChannelView,
+  type DisplayTransform,
+  type ItemKind,
+  type Session,
+  type SessionFrame,
+  type SessionItem,
+  type SessionOptions,
+  type ViewOptions,
+} from './shared/view-options.js';
+import type { ItemKind, ViewOptions } from './shared/view-options.js';
 
 export type ViewStatus = 'loading' | 'ready' | 'error';
 
@@ -95,8 +55,6 @@ declare global {
   }
 }
 
-export const DISPLAYS: readonly DisplayTransform[] = ['srgb', 'rec709', 'linear', 'filmic'];
-export const CHANNELS: readonly ChannelView[] = ['rgb', 'r', 'g', 'b', 'a', 'luminance'];
 
 /** The item kind a file name suggests (the worker checks magic bytes when this says `unknown`). */
 export function kindFromName(name: string): ItemKind {

@@ -28,11 +28,20 @@ const session: Promise<Session> = fetch('api/session', { cache: 'no-store' }).th
   if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for api/session`);
   return (await response.json()) as Session;
 });
+// The server's inline script may have asked for the first paint already (server-proxy.ts): taken
+// below when it is the URL the page wants, else cancelled.
+const early = window.vfxEarlyProxy;
+delete window.vfxEarlyProxy;
 const preloaded: Promise<FirstView | undefined> = session.then(
   (document) => {
-    if (document === null || typeof document !== 'object' || !Array.isArray(document.items)) return undefined;
+    if (document === null || typeof document !== 'object' || !Array.isArray(document.items)) {
+      early?.abort();
+      return undefined;
+    }
     performance.mark('vfx:session-read');
     const first = firstDecode(document, query);
+    const earlyResponse = early !== undefined && early.url === first?.proxyUrl ? early.response : undefined;
+    if (earlyResponse === undefined) early?.abort();
     if (first === undefined) return undefined;
     let full: Promise<Decoded> | undefined;
     /** The worker's decode, started once: with its own proxies unless the server's were drawn. */
@@ -51,14 +60,17 @@ const preloaded: Promise<FirstView | undefined> = session.then(
     // A large EXR: the server's first paint first (server-proxy.ts); the worker's fetch and decode
     // of the whole file wait until it is drawn (both would share the same cores), or start at
     // once when the server has none.
-    performance.mark('vfx:proxy-asked');
-    const preview = fetchServerProxy(first.proxyUrl).then((image) => {
+    if (earlyResponse === undefined) performance.mark('vfx:proxy-asked');
+    const preview = fetchServerProxy(first.proxyUrl, earlyResponse).then((image) => {
       if (image === undefined) start(true);
       return image;
     });
     return { key: first.key, preview, full: () => start(false) };
   },
-  () => undefined,
+  () => {
+    early?.abort();
+    return undefined;
+  },
 );
 let failed: string | null = null;
 let app: App | undefined;

@@ -8,11 +8,27 @@
 import type { DecodedImage, ImageChannel } from './protocol.js';
 import { decodeProxyPayload } from './shared/exr-proxy.js';
 
-/** The preview image from the server's answer at `url`, or undefined. */
-export async function fetchServerProxy(url: string): Promise<DecodedImage | undefined> {
+/** The request for the first paint the server's inline script made while the page's HTML was
+ *  parsed, before the app's code loaded (tools/view early-proxy.ts). */
+export interface EarlyProxy {
+  /** The absolute URL it asked for. */
+  url: string;
+  response: Promise<Response>;
+  abort(): void;
+}
+
+declare global {
+  interface Window {
+    vfxEarlyProxy?: EarlyProxy;
+  }
+}
+
+/** The preview image from the server's answer at `url` (the `early` request's, when it asked for
+ *  that URL), or undefined. */
+export async function fetchServerProxy(url: string, early?: Promise<Response>): Promise<DecodedImage | undefined> {
   let response: Response;
   try {
-    response = await fetch(url, { cache: 'no-store' });
+    response = await (early ?? fetch(url, { cache: 'no-store' }));
   } catch {
     return undefined;
   }

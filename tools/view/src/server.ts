@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, VfxError, type PadStyle } from '@vfxkit/core';
+import { earlyProxyTarget, indexWithEarlyProxy } from './early-proxy.js';
 import { baseHeaders, openInside, sendFile, sendText } from './http.js';
 import { resolveViewItems, type ServedFile, type ViewItem } from './items.js';
 import { proxyService } from './proxy.js';
@@ -36,6 +37,9 @@ export interface ViewSessionOptions {
 }
 
 /** The session JSON served at `/<token>/api/session`. */
+/** The largest app `index.html` the server reads to add the early request to (early-proxy.ts). */
+const MAX_INDEX_BYTES = 1024 * 1024;
+
 export interface ViewSession {
   version: 1;
   items: ViewItem[];
@@ -150,7 +154,7 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
 
   const viewerRoot = async (): Promise<string | undefined> => realpath(viewerDir).catch(() => undefined);
 
-  const serveAsset = async (request: IncomingMessage, response: ServerResponse, segments: string[]): Promise<void> => {
+  const serveAsset = async (request: IncomingMessage, response: ServerResponse, segments: string[], query: string): Promise<void> => {
     // Double encoding (`%252e`): no asset name has a `%`.
     if (segments.some((segment) => segment.includes('%'))) return sendText(response, 403, 'forbidden');
     const root = await viewerRoot();
@@ -166,6 +170,20 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
     const opened = await openInside(join(root, ...wanted), root);
     if (opened === 'forbidden') return sendText(response, 403, 'forbidden');
     if (opened === 'not-found') return sendText(response, 404, 'not found');
+    // The page of a large EXR asks for its first paint from its HTML (early-proxy.ts).
+    const early = wanted.length === 1 && wanted[0] === 'index.html' && opened.size <= MAX_INDEX_BYTES ? earlyProxyTarget(session, query) : undefined;
+    if (early !== undefined) {
+      let html: string;
+      try {
+        html = await opened.handle.readFile('utf8');
+      } finally {
+        await opened.handle.close().catch(() => undefined);
+      }
+      const body = Buffer.from(indexWithEarlyProxy(html, early), 'utf8');
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : body);
+      return;
+    }
     await sendFile(request, response, opened, wanted[wanted.length - 1]!);
   };
 
@@ -223,7 +241,7 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
       return sendText(response, 404, 'not found');
     }
     if (segments[0] === 'files') return serveFrame(request, response, segments);
-    return serveAsset(request, response, segments);
+    return serveAsset(request, response, segments, query);
   };
 
   const onResponse = options.onResponse;

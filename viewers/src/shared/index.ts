@@ -17,3 +17,20 @@ export {
   type ProxyPayloadChannel,
   type ProxyPayloadHead,
 } from './exr-proxy.js';
+export {
+  CHANNELS,
+  DEFAULTS,
+  DISPLAYS,
+  entryFor,
+  optionsFrom,
+  SERVER_PROXY_MIN_BYTES,
+  serverProxyTarget,
+  serverProxyUrl,
+  type QueryParameters,
+  type ServerProxyTarget,
+  type Session,
+  type SessionFrame,
+  type SessionItem,
+  type SessionOptions,
+  type ViewOptions,
+} from './view-options.js';
