@@ -21,6 +21,7 @@ export {
   type ExrHeadRewrite,
 } from './header/rewrite.js';
 export { readExr, readExrParts, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from './read.js';
+export { readExrChunks, type ExrChunkReadOptions, type ExrChunkLayout, type ExrDecodedChunk } from './read-chunks.js';
 export { availableCompressions, hasCompression } from './compression/index.js';
 export { fflateZlib } from './compression/zlib.js';
 export type { ZlibCodec, CompressionMethod, ChunkInfo, CodecContext } from './compression/types.js';

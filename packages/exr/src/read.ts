@@ -25,7 +25,7 @@ function badArgument(message: string): never {
   throw exrError(ExrErrorCode.EXR_BAD_ARGUMENT, message);
 }
 
-function selectPart(header: ExrHeader, part: number | string | undefined): ExrPartHeader {
+export function selectPart(header: ExrHeader, part: number | string | undefined): ExrPartHeader {
   if (part === undefined) return header.parts[0]!;
   if (typeof part === 'number') {
     const found = header.parts[part];
@@ -39,7 +39,7 @@ function selectPart(header: ExrHeader, part: number | string | undefined): ExrPa
   return found;
 }
 
-function selectChannels(part: ExrPartHeader, names: readonly string[] | undefined): ExrChannel[] {
+export function selectChannels(part: ExrPartHeader, names: readonly string[] | undefined): ExrChannel[] {
   if (names === undefined) return part.channels;
   for (const name of names) {
     if (!part.channels.some((c) => c.name === name)) {
@@ -49,7 +49,7 @@ function selectChannels(part: ExrPartHeader, names: readonly string[] | undefine
   return part.channels.filter((c) => names.includes(c.name));
 }
 
-function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level']): { x: number; y: number } {
+export function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level']): { x: number; y: number } {
   const wanted = level === undefined ? { x: 0, y: 0 } : typeof level === 'number' ? { x: level, y: level } : level;
   const tiled = part.type === 'tiledimage' || part.type === 'deeptile';
   if (!tiled) {
@@ -65,12 +65,12 @@ function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level']): { x: 
   return wanted;
 }
 
-function levelWindow(part: ExrPartHeader, level: { x: number; y: number }): Box2 {
+export function levelWindow(part: ExrPartHeader, level: { x: number; y: number }): Box2 {
   if (part.type !== 'tiledimage' && part.type !== 'deeptile') return part.dataWindow;
   return levelDataWindow(tileLayout(part.dataWindow, part.tiles!), level.x, level.y);
 }
 
-function selectRegion(part: ExrPartHeader, window: Box2, options: ExrReadOptions): Box2 {
+export function selectRegion(part: ExrPartHeader, window: Box2, options: ExrReadOptions): Box2 {
   let wanted: Box2 | undefined = options.region;
   if (options.tiles !== undefined) {
     if (part.tiles === undefined) badArgument(`part ${part.index} is not tiled; use 'region' instead of 'tiles'`);
@@ -93,7 +93,7 @@ function selectRegion(part: ExrPartHeader, window: Box2, options: ExrReadOptions
   return region;
 }
 
-function checkPixels(count: number, limit: number, location: string): void {
+export function checkPixels(count: number, limit: number, location: string): void {
   if (count > limit) {
     throw exrError(ExrErrorCode.EXR_LIMIT, `${count} pixels exceed the limit of ${limit} (option maxPixels)`, { location });
   }

@@ -29,7 +29,7 @@ import type { ChunkCoordinates, ChunkReadContext, ChunkRef } from './offsets.js'
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A chunk to read: its pixel box and what its leader must say. */
-interface ChunkJob {
+export interface ChunkJob {
   index: number;
   box: Box2;
   coordinates: ChunkCoordinates;
@@ -142,23 +142,25 @@ export function fixEndianness(data: Uint16Array | Float32Array | Uint32Array): v
   for (let i = 0; i < bytes.byteLength; i += size) bytes.subarray(i, i + size).reverse();
 }
 
+/** The chunks covering a region of one level, their leaders read and checked (flatChunkPlan). */
+export interface FlatChunkPlan {
+  jobs: ChunkJob[];
+  refs: ChunkRef[];
+  /** Each chunk's unpacked size. */
+  sizes: number[];
+}
+
 /**
- * Reads the pixels of `region` (inside the level's data window) of level (lx, ly) for `selected`
- * channels. Scanline parts have one level (0, 0).
+ * The chunks covering `region` of level (lx, ly), in offset-table order (increasing y, then x), with
+ * every leader read and checked: each chunk must be in the file and able to hold its declared data
+ * (its unpacked size at most what its packed size can give with the part's compression), before any
+ * output is allocated; UNSUPPORTED_COMPRESSION when some chunk is really packed with a method we
+ * cannot decode.
  */
-export function readFlatRegion(
-  context: ChunkReadContext,
-  region: Box2,
-  lx: number,
-  ly: number,
-  selected: readonly ExrChannel[],
-): ExrChannelData[] {
+export function flatChunkPlan(context: ChunkReadContext, region: Box2, lx: number, ly: number): FlatChunkPlan {
   const part = context.part;
   const tiled = part.type === 'tiledimage';
   const jobs = tiled ? tileJobs(context, region, lx, ly) : scanlineJobs(context, region);
-
-  // 1. Leaders first: every chunk must be in the file and able to hold its declared data, before
-  //    any output is allocated.
   const refs: ChunkRef[] = [];
   const sizes: number[] = [];
   for (const job of jobs) {
@@ -176,6 +178,46 @@ export function readFlatRegion(
   }
   // Fail early on methods we cannot decode (only matters when some chunk is really packed).
   if (refs.some((ref, i) => ref.packedSize !== sizes[i])) compressionMethod(part.compression);
+  return { jobs, refs, sizes };
+}
+
+/** One decompressed chunk of a plan: its Xdr bytes (OpenEXR's layout, little-endian samples). */
+export interface UnpackedFlatChunk {
+  job: ChunkJob;
+  /** Valid until the next chunk is asked for: methods that can decode into one reused chunk-sized
+   *  array do (and a chunk stored unpacked is a view of the file's bytes). */
+  xdr: Uint8Array;
+}
+
+/** Decompresses the chunks of `plan` one at a time, in its order. */
+export function* unpackFlatChunks(context: ChunkReadContext, plan: FlatChunkPlan): Generator<UnpackedFlatChunk, void, undefined> {
+  const { jobs, refs, sizes } = plan;
+  let scratch: Uint8Array | undefined;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!;
+    const ref = refs[i]!;
+    const packed = context.bytes.subarray(ref.dataOffset, ref.dataOffset + ref.packedSize);
+    if (scratch === undefined && ref.packedSize !== sizes[i]) scratch = new Uint8Array(sizes.reduce((max, size) => (size > max ? size : max), 0));
+    yield { job, xdr: unpackChunk(context, ref, packed, chunkInfo(context.part.channels, job.box, sizes[i]!), describeJob(job), scratch) };
+  }
+}
+
+/**
+ * Reads the pixels of `region` (inside the level's data window) of level (lx, ly) for `selected`
+ * channels. Scanline parts have one level (0, 0).
+ */
+export function readFlatRegion(
+  context: ChunkReadContext,
+  region: Box2,
+  lx: number,
+  ly: number,
+  selected: readonly ExrChannel[],
+): ExrChannelData[] {
+  const part = context.part;
+
+  // 1. Leaders first: every chunk must be in the file and able to hold its declared data, before
+  //    any output is allocated.
+  const plan = flatChunkPlan(context, region, lx, ly);
 
   // 2. Output arrays.
   const outputs = selected.map((channel) => {
@@ -194,15 +236,10 @@ export function readFlatRegion(
   });
   const outputByName = new Map(outputs.map((o) => [o.channel.name, o]));
 
-  // 3. Decompress each chunk and copy the samples inside the region. Methods that can decode into
-  //    one reused chunk-sized array do (each chunk is copied out before the next is decoded).
-  let scratch: Uint8Array | undefined;
-  jobs.forEach((job, i) => {
-    const ref = refs[i]!;
+  // 3. Decompress each chunk and copy the samples inside the region (each chunk is copied out
+  //    before the next is decoded).
+  for (const { job, xdr } of unpackFlatChunks(context, plan)) {
     const box = job.box;
-    const packed = context.bytes.subarray(ref.dataOffset, ref.dataOffset + ref.packedSize);
-    if (scratch === undefined && ref.packedSize !== sizes[i]) scratch = new Uint8Array(sizes.reduce((max, size) => (size > max ? size : max), 0));
-    const xdr = unpackChunk(context, ref, packed, chunkInfo(part.channels, box, sizes[i]!), describeJob(job), scratch);
     let position = 0;
     for (let y = box.yMin; y <= box.yMax; y++) {
       for (const channel of part.channels) {
@@ -226,7 +263,7 @@ export function readFlatRegion(
         position += rowSamples * bps;
       }
     }
-  });
+  }
 
   return outputs.map((o) => {
     fixEndianness(o.data);

@@ -7,7 +7,7 @@ import { ExrErrorCode, exrError } from '../errors.js';
 import { reorderAndPredict, unpredictAndReorder } from './predictor.js';
 import type { ChunkInfo, CodecContext, CompressionMethod } from './types.js';
 
-function decompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext): Uint8Array {
+function decompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext, output?: Uint8Array): Uint8Array {
   let inflated: Uint8Array;
   try {
     inflated = context.zlib.inflate(packed, info.unpackedSize);
@@ -19,8 +19,9 @@ function decompress(packed: Uint8Array, info: ChunkInfo, context: CodecContext):
   if (inflated.byteLength !== info.unpackedSize) {
     throw exrError(ExrErrorCode.EXR_CORRUPT_CHUNK, `zlib data inflates to ${inflated.byteLength} bytes, expected ${info.unpackedSize}`);
   }
-  // The inflated buffer is ours: undo the predictor in place, interleave into the result.
-  return unpredictAndReorder(inflated);
+  // The inflated buffer is ours: undo the predictor in place, interleave into the result (the
+  // caller's reused chunk array when it gives one: no new array per chunk).
+  return unpredictAndReorder(inflated, output !== undefined && output.length >= info.unpackedSize ? output.subarray(0, info.unpackedSize) : undefined);
 }
 
 function compress(raw: Uint8Array, _info: ChunkInfo, context: CodecContext): Uint8Array {
