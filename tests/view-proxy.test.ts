@@ -8,17 +8,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { halfToFloat } from '@vfxkit/core';
-import { readExr, readExrHeader, writeExr } from '@vfxkit/exr';
+import { VfxError, halfToFloat } from '@vfxkit/core';
+import { readExr, readExrHeader, writeExr, type ExrCompression } from '@vfxkit/exr';
+import { nodeZlib } from '@vfxkit/exr/node';
 import { findChromium, launchBrowser, startViewServer, type Browser, type ViewResponseEvent, type ViewServer } from '@vfxkit/tool-view';
 import { decodeBand } from '../viewers/src/decode/exr-bands.js';
 import { decodeProxyPayload, exrViewInfo, proxiesOf, proxyPlan } from '../viewers/src/shared/exr-proxy.js';
 import type { VfxViewApi, ViewInfo } from '../viewers/src/contract.js';
 import { joinProxyBands, makeProxy, makeProxyBand } from '../tools/view/src/proxy-job.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { realFixtures, repoRoot, tempDir } from './helpers.js';
 import { LARGE, largeSmoothPlanes } from './view-fixtures.js';
 
 declare const window: { vfxView: VfxViewApi; __firstImage?: FirstImage };
@@ -78,7 +79,7 @@ describe('vfx view server: api/proxy', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/octet-stream');
     assert.equal(response.headers.get('cache-control'), 'no-store');
-    assert.match(response.headers.get('server-timing') ?? '', /read;dur=[\d.]+, decode;dur=[\d.]+, reduce;dur=[\d.]+, total;dur=[\d.]+/);
+    assert.match(response.headers.get('server-timing') ?? '', /read;dur=[\d.]+, decode;dur=[\d.]+, reduce;dur=[\d.]+, job;dur=[\d.]+, total;dur=[\d.]+/);
     const payload = decodeProxyPayload(await response.arrayBuffer());
     assert.deepEqual([...payload.proxies.keys()].sort(), ['B', 'G', 'R'], 'the channels the RGB view draws (not alpha)');
     // The worker's proxies: the band decoder's, in its decode pass (one band: one worker).
@@ -176,6 +177,111 @@ describe('vfx view server: api/proxy', () => {
     const [a, b] = await Promise.all([0, 1].map(() => fetch(`${server.url}api/proxy/0/0?w=${WIDTH}&h=${HEIGHT}`).then(async (r) => [r.status, Buffer.from(await r.arrayBuffer())] as const)));
     assert.deepEqual([a[0], b[0]], [200, 200]);
     assert.ok(a[1].equals(b[1]), 'the same answer');
+  });
+});
+
+/**
+ * The sums the proxy job made before it decoded in one pass: readExr's planes of the shown channels
+ * (a tiled part still goes this way), reduced by the shared proxiesOf: the reference for the one-pass
+ * job's sums, byte for byte.
+ */
+function planeSums(bytes: Uint8Array, wanted: { width: number; height: number; layer: string; channel: string; part: number | undefined }): Map<string, Float32Array> | null {
+  const header = readExrHeader(bytes);
+  const part = header.parts[wanted.part ?? header.parts.findIndex((p) => p.type === 'scanlineimage' || p.type === 'tiledimage')];
+  if (part === undefined || (part.type !== 'scanlineimage' && part.type !== 'tiledimage')) return null;
+  const plan = proxyPlan(part, wanted);
+  if (plan === undefined) return null;
+  const image = readExr(bytes, { part: part.index, channels: plan.channels.map((c) => c.name), zlib: nodeZlib });
+  const proxies = proxiesOf(image, plan, { y0: 0, height: part.dataWindow.yMax - part.dataWindow.yMin + 1 });
+  return new Map(plan.channels.map((c) => [c.name, proxies.get(c.name)!.data]));
+}
+
+function assertSameSums(bytes: Uint8Array, wanted: Parameters<typeof planeSums>[1], what: string): boolean {
+  const expected = planeSums(bytes, wanted);
+  const band = makeProxyBand(bytes, wanted);
+  assert.equal(band === null, expected === null, `${what}: both have proxies, or neither`);
+  if (band === null || expected === null) return false;
+  assert.deepEqual(band.proxies.map((p) => p.name), [...expected.keys()], what);
+  for (const { name, proxy } of band.proxies) assert.ok(bytesOf(proxy.data).equals(bytesOf(expected.get(name)!)), `${what}: ${name} sums differ`);
+  return true;
+}
+
+describe('the proxy job decodes scanline parts in one pass (readExrChunks): the same sums as over readExr planes', () => {
+  const request = { width: 100, height: 60, layer: '', channel: 'rgb', part: undefined };
+
+  it('in every compression, as scanlines and as tiles (read into planes), whole and in bands', () => {
+    const w = 301;
+    const h = 157;
+    const planes = ['A', 'B', 'G', 'R'].map((name, c) => ({ name, type: (c === 1 ? 'float' : 'half') as 'half' | 'float', data: Float32Array.from({ length: w * h }, (_, i) => ((i % w) / w) * (c + 1) + Math.sin(i * 0.37 + c) * 0.05) }));
+    const compressions: ExrCompression[] = ['none', 'rle', 'zips', 'zip', 'piz', 'pxr24', 'b44', 'b44a', 'dwaa', 'dwab'];
+    for (const compression of compressions) {
+      for (const tiles of [undefined, { xSize: 64, ySize: 32 }]) {
+        const bytes = writeExr({ width: w, height: h, dataWindow: { xMin: -3, yMin: 5, xMax: w - 4, yMax: h + 4 }, displayWindow: { xMin: 0, yMin: 0, xMax: w - 1, yMax: h - 1 }, compression, channels: planes, ...(tiles !== undefined ? { tiles } : {}) });
+        const what = `${compression} ${tiles === undefined ? 'scanline' : 'tiled'}`;
+        for (const channel of ['rgb', 'a']) assert.ok(assertSameSums(bytes, { ...request, channel }, `${what} ${channel}`));
+        // Bands join into the whole answer (3x3 boxes here, so band edges fall inside chunks).
+        const whole = makeProxy(bytes, request)!;
+        const bands = joinProxyBands([0, 1, 2].map((i) => makeProxyBand(bytes, request, [i, 3])))!;
+        assert.ok(Buffer.from(bands).equals(Buffer.from(whole)), `${what}: 3 bands`);
+      }
+    }
+  });
+
+  it('on every real file with an image part: each part, its first layers, the alpha view', { skip: realFixtures() === undefined ? 'no real fixtures (set VFX_REAL_FIXTURES)' : false }, (t) => {
+    const root = join(realFixtures()!, 'exr');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (name !== 'invalid') walk(path);
+        } else if (name.endsWith('.exr')) files.push(path);
+      }
+    };
+    walk(root);
+    let compared = 0;
+    for (const file of files) {
+      const bytes = new Uint8Array(readFileSync(file));
+      let header;
+      try {
+        header = readExrHeader(bytes);
+      } catch {
+        continue; // an unreadable header: nothing is decoded
+      }
+      for (const part of header.parts) {
+        if (part.type !== 'scanlineimage' && part.type !== 'tiledimage') continue;
+        const layers = ['', ...new Set(part.channels.filter((c) => c.name.includes('.')).map((c) => c.name.slice(0, c.name.lastIndexOf('.'))))].slice(0, 2);
+        for (const layer of layers) {
+          for (const channel of layer === '' ? ['rgb', 'a'] : ['rgb']) {
+            const wanted = { width: 64, height: 48, layer, channel, part: part.index };
+            let expected: Map<string, Float32Array> | null;
+            try {
+              expected = planeSums(bytes, wanted);
+            } catch (error) {
+              // A file readExr cannot decode: the one-pass job fails with the same error.
+              assert.throws(() => makeProxyBand(bytes, wanted), (got: unknown) => got instanceof VfxError && error instanceof VfxError && got.code === error.code && got.message === error.message, file);
+              continue;
+            }
+            if (expected !== null && assertSameSums(bytes, wanted, `${file} part ${part.index} layer '${layer}' ${channel}`)) compared++;
+          }
+        }
+      }
+    }
+    t.diagnostic(`${compared} proxies compared`);
+    assert.ok(compared >= 40, `${compared} proxies compared`);
+  });
+
+  it("fails on a damaged file as readExr does (the server's 422)", () => {
+    const bytes = damaged(writeExr({ ...LARGE, compression: 'zip', channels: largeSmoothPlanes(['B', 'G', 'R']) }));
+    const wanted = { width: WIDTH, height: HEIGHT, layer: '', channel: 'rgb', part: undefined };
+    let expected: unknown;
+    try {
+      readExr(bytes, { channels: ['B', 'G', 'R'], zlib: nodeZlib });
+    } catch (error) {
+      expected = error;
+    }
+    assert.ok(expected instanceof VfxError);
+    assert.throws(() => makeProxyBand(bytes, wanted), (error: unknown) => error instanceof VfxError && error.code === expected.code && error.message === expected.message);
   });
 });
 

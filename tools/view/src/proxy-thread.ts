@@ -3,9 +3,9 @@
  * decoding a band of the frame's rows), so that decoding a 4K frame (0.3-0.7 s) never holds the
  * event loop that serves the app's files, which the page asks for at the same time. Started with
  * the server when the session holds an EXR frame large enough for the page to ask for a proxy (it
- * then loads its code while the browser starts, and decodes nothing until asked), else on the
- * first request; ended with the server. A thread that dies fails the job it had and is replaced by
- * the next one.
+ * then loads its code and warms it on a small synthetic frame while the browser starts, and decodes
+ * none of the session's files until asked), else on the first request (no warm-up then); ended
+ * with the server. A thread that dies fails the job it had and is replaced by the next one.
  *
  * Under tsx (the tests and the bench run the TypeScript sources) the thread registers tsx itself
  * and resolves the packages' `source` condition, as @vfxkit/core's worker runner does.
@@ -35,8 +35,13 @@ export class ProxyThread {
   private nextId = 1;
   private closed = false;
 
-  /** Starts the thread now (it loads its code and waits). */
+  /** Starts the thread now: it loads its code and runs the job once on a small synthetic frame
+   *  (warmUpProxyJob), so that the first real request does not run cold code; then it waits. */
   start(): void {
+    this.spawn(true);
+  }
+
+  private spawn(warm: boolean): void {
     if (this.worker !== undefined || this.closed) return;
     let tsx: string | undefined;
     if (fromSource) {
@@ -48,7 +53,7 @@ export class ProxyThread {
     }
     const worker = new Worker(bootstrap, {
       eval: true,
-      workerData: { entry: entry.href, ...(tsx !== undefined ? { tsx } : {}) },
+      workerData: { entry: entry.href, warm, ...(tsx !== undefined ? { tsx } : {}) },
       execArgv: fromSource ? ['--conditions=source'] : [],
     });
     worker.unref();
@@ -69,10 +74,10 @@ export class ProxyThread {
     this.worker = worker;
   }
 
-  /** Runs one job on the thread (started if need be). */
+  /** Runs one job on the thread (started if need be, without the warm-up: the job is waiting). */
   run(input: ProxyJobInput): Promise<ProxyJobOutput> {
     if (this.closed) return Promise.reject<ProxyJobOutput>({ code: 'CANCELLED', message: 'the server is closing' } satisfies ProxyThreadError);
-    this.start();
+    this.spawn(false);
     const worker = this.worker!;
     const id = this.nextId++;
     return new Promise<ProxyJobOutput>((resolve, reject) => {

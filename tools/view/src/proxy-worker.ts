@@ -1,9 +1,11 @@
 /**
  * The entry of the server's proxy thread (proxy-thread.ts): answers `{ id, input }` messages with
  * `proxyJob(input)` (proxy-job.ts), its sums' buffers transferred, or the error's code and message.
+ * Started ahead of the first request (`workerData.warm`), it first runs the job once on a small
+ * synthetic frame (warmUpProxyJob; a request that comes meanwhile waits for it).
  */
-import { parentPort } from 'node:worker_threads';
-import { proxyJob, type ProxyJobInput } from './proxy-job.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { proxyJob, warmUpProxyJob, type ProxyJobInput } from './proxy-job.js';
 
 parentPort?.on('message', (message: { id: number; input: ProxyJobInput }) => {
   try {
@@ -15,3 +17,11 @@ parentPort?.on('message', (message: { id: number; input: ProxyJobInput }) => {
     parentPort!.postMessage({ id: message.id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
   }
 });
+
+if ((workerData as { warm?: unknown } | null)?.warm === true) {
+  try {
+    warmUpProxyJob();
+  } catch {
+    // Only a warm-up: the real jobs report their own errors.
+  }
+}

@@ -137,7 +137,7 @@ export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxySer
       }
       const body = results.length === 1 && results[0]!.body !== undefined ? results[0]!.body : joinProxyBands(results.map((r) => r.band));
       const slowest = (pick: (r: ProxyJobOutput) => number): number => Math.max(...results.map(pick));
-      const [read, decode, reduce] = [slowest((r) => r.read), slowest((r) => r.decode), slowest((r) => r.reduce)];
+      const [read, decode, reduce, job] = [slowest((r) => r.read), slowest((r) => r.decode), slowest((r) => r.reduce), slowest((r) => r.job)];
       if (body === null) {
         response.writeHead(204, { 'Cache-Control': 'no-store' });
         response.end();
@@ -148,7 +148,7 @@ export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxySer
         'Content-Type': 'application/octet-stream',
         'Content-Length': String(body.byteLength),
         'Cache-Control': 'no-store',
-        'Server-Timing': `read;dur=${f(read)}, decode;dur=${f(decode)}, reduce;dur=${f(reduce)}, total;dur=${f(performance.now() - arrived)}`,
+        'Server-Timing': `read;dur=${f(read)}, decode;dur=${f(decode)}, reduce;dur=${f(reduce)}, job;dur=${f(job)}, total;dur=${f(performance.now() - arrived)}`,
       });
       response.end(body);
     });
