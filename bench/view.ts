@@ -123,6 +123,7 @@ const PAGE_STAGES: [string, string][] = [
   ['worker:head', 'EXR headers in'],
   ['vfx:proxy-asked', 'server proxy asked'],
   ['vfx:app-loaded', 'app code loaded'],
+  ['vfx:session', 'app built'],
   ['vfx:proxy-in', 'server proxy in'],
   ['vfx:first-image', 'server proxy drawn (first image)'],
   ['worker:fetched', 'last byte in (a large EXR: its chunks inflated and decoded as they came)'],
@@ -145,7 +146,7 @@ function breakdownText(runs: Breakdown[]): string {
   const proxied = runs.filter((b) => b.proxy !== undefined);
   if (proxied.length > 0) {
     const durations = (name: string): number[] => proxied.map((b) => Number(new RegExp(`${name};dur=([0-9.]+)`).exec(b.proxy!.timing ?? '')?.[1] ?? Number.NaN)).filter((v) => Number.isFinite(v));
-    const server = ['read', 'decode', 'reduce', 'job', 'total'].map((name) => [name, durations(name)] as const).filter(([, values]) => values.length > 0).map(([name, values]) => `${name} ${ms(median(values))}`);
+    const server = ['read', 'decode', 'reduce', 'job', 'prefetched', 'total'].map((name) => [name, durations(name)] as const).filter(([, values]) => values.length > 0).map(([name, values]) => `${name} ${ms(median(values))}`);
     lines.push(`   server proxy (api/proxy, median): asked for after ${ms(median(proxied.map((b) => b.proxy!.start - b.start)))}, sent by ${ms(median(proxied.map((b) => b.proxy!.end - b.start)))}${server.length > 0 ? ` (server: ${server.join(', ')})` : ''}`);
   }
   // The decode worker's inflate helper (viewers/src/decode/inflate-helper.ts): chunks it inflated, per run.

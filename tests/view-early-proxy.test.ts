@@ -3,16 +3,20 @@
  * whose first view is a large EXR, the server's `index.html` carries an inline script that asks for
  * `api/proxy` before the app's code has loaded, for the URL the app itself would ask for
  * (`serverProxyTarget` / `serverProxyUrl`, viewers/src/shared/view-options.ts); the app takes that
- * answer. Other pages get the built file unchanged. In Chromium: one proxy request a page, asked
- * before the entry script ran, and the first image drawn from it.
+ * answer. Other pages get the built file unchanged. Serving that HTML also has the server decode the
+ * frame meanwhile (tools/view/src/proxy-prefetch.ts): the request then reduces those planes, with the
+ * same answer, and a file changed in between, or another view, is decoded again. In Chromium: one
+ * proxy request a page, asked before the entry script ran, and the first image drawn from it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeExr } from '@vfxkit/exr';
 import { findChromium, launchBrowser, startViewServer, type Browser, type ViewResponseEvent, type ViewServer } from '@vfxkit/tool-view';
 import { earlyProxyScript, earlyProxyTarget, indexWithEarlyProxy } from '../tools/view/src/early-proxy.js';
+import { makeProxy, PROXY_MAX_PIXELS } from '../tools/view/src/proxy-job.js';
+import { prefetchJob, takePrefetched } from '../tools/view/src/proxy-prefetch.js';
 import { serverProxyUrl, type Session } from '../viewers/src/shared/view-options.js';
 import type { VfxViewApi } from '../viewers/src/contract.js';
 import { repoRoot, tempDir } from './helpers.js';
@@ -70,7 +74,7 @@ describe('vfx view: the first paint asked for by the HTML', () => {
     let server: ViewServer;
 
     before(async () => {
-      writeFileSync(join(temp.dir, 'large.exr'), writeExr({ ...LARGE, compression: 'zip', channels: largeSmoothPlanes(['B', 'G', 'R']) }));
+      writeFileSync(join(temp.dir, 'large.exr'), writeExr({ ...LARGE, compression: 'zip', channels: largeSmoothPlanes(['A', 'B', 'G', 'R']) }));
       writeFileSync(join(temp.dir, 'small.exr'), writeExr({ width: 8, height: 8, channels: ['B', 'G', 'R'].map((name) => ({ name, type: 'half' as const, data: new Float32Array(64).fill(0.5) })) }));
       server = await startViewServer({ paths: ['large.exr', 'small.exr'], cwd: temp.dir, viewerDir: temp.dir });
       writeFileSync(join(temp.dir, 'index.html'), HTML);
@@ -95,6 +99,60 @@ describe('vfx view: the first paint asked for by the HTML', () => {
         const plain = await fetch(`${server.url}${query}`);
         assert.equal(await plain.text(), readFileSync(join(temp.dir, 'index.html'), 'utf8'), query);
         assert.ok(plain.headers.get('etag') !== null, `${query}: the file as served before (ETag, ranges)`);
+      }
+    });
+
+    it('decodes the frame while the page starts: the request reduces those planes, with the same answer', async () => {
+      const file = join(temp.dir, 'large.exr');
+      const proxyOf = async (query: string): Promise<{ timing: string; body: Uint8Array }> => {
+        const response = await fetch(`${server.url}api/proxy/0/0?${query}`);
+        assert.equal(response.status, 200, query);
+        return { timing: response.headers.get('server-timing') ?? '', body: new Uint8Array(await response.arrayBuffer()) };
+      };
+      const expected = (channel: string): Uint8Array => makeProxy(new Uint8Array(readFileSync(file)), { width: 300, height: 200, layer: '', channel, part: undefined })!;
+      // The HTML, then the page's request: prefetched (its decode timed), the same bytes.
+      await (await fetch(server.url)).text();
+      const first = await proxyOf('w=300&h=200&channel=rgb');
+      assert.match(first.timing, /prefetched;dur=[\d.]+/);
+      assert.deepEqual(first.body, expected('rgb'));
+      // Taken once: a second request decodes.
+      assert.doesNotMatch((await proxyOf('w=300&h=200&channel=rgb')).timing, /prefetched/);
+      // Another view than the HTML's: decoded for it.
+      await (await fetch(server.url)).text();
+      const alpha = await proxyOf('w=300&h=200&channel=a');
+      assert.doesNotMatch(alpha.timing, /prefetched/);
+      assert.deepEqual(alpha.body, expected('a'));
+      // The file rewritten after the HTML was served: the request sees the new file.
+      await (await fetch(server.url)).text();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the prefetch done
+      writeFileSync(file, writeExr({ ...LARGE, compression: 'zip', channels: largeSmoothPlanes(['A', 'B', 'G', 'R']).map((p) => ({ ...p, data: p.data.map((v) => v ^ 0x0400) })) }));
+      const later = new Date(statSync(file).mtimeMs + 5000);
+      utimesSync(file, later, later);
+      const changed = await proxyOf('w=300&h=200&channel=rgb');
+      assert.doesNotMatch(changed.timing, /prefetched/);
+      assert.deepEqual(changed.body, expected('rgb'));
+      assert.notDeepEqual(changed.body, first.body);
+      // A HEAD of the HTML decodes nothing.
+      await fetch(server.url, { method: 'HEAD' });
+      assert.doesNotMatch((await proxyOf('w=300&h=200&channel=rgb')).timing, /prefetched/);
+    });
+
+    it('keeps one frame, for one key, taken once; not one over the pixel limit', () => {
+      const file = join(temp.dir, 'small.exr');
+      const fd = openSync(file, 'r');
+      try {
+        const input = { fd, size: statSync(file).size, key: 'k', wanted: { part: undefined, layer: '', channel: 'rgb' }, maxPixels: PROXY_MAX_PIXELS };
+        assert.equal(prefetchJob(input).kept, true);
+        assert.equal(takePrefetched('other'), undefined, 'another key: not given');
+        assert.equal(takePrefetched('k'), undefined, 'and dropped by that request');
+        prefetchJob(input);
+        const image = takePrefetched('k');
+        assert.deepEqual(image?.channels.map((c) => c.name), ['B', 'G', 'R']);
+        assert.equal(takePrefetched('k'), undefined, 'taken once');
+        assert.equal(prefetchJob({ ...input, maxPixels: 63 }).kept, false);
+        assert.equal(takePrefetched('k'), undefined);
+      } finally {
+        closeSync(fd);
       }
     });
   });

@@ -8,8 +8,9 @@
  * the joined sums are then exactly those of the whole frame.
  */
 import { readSync } from 'node:fs';
-import { readExr, readExrChunks, readExrHeader, writeExr, type Box2, type ExrChannel, type ExrChunkReadOptions } from '@vfxkit/exr';
+import { readExr, readExrChunks, readExrHeader, writeExr, type Box2, type ExrChannel, type ExrChunkReadOptions, type ExrImage } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
+import { takePrefetched } from './proxy-prefetch.js';
 import {
   encodeProxyPayload,
   exrViewInfo,
@@ -35,6 +36,9 @@ export interface ProxyJobInput {
   wanted: ProxyWanted;
   /** Band `[index, count]` of the frame's rows (default the whole frame). */
   band?: [number, number];
+  /** Names the file's state and the view (proxy.ts): the planes prefetched under the same key, if
+   *  any, are reduced instead of decoding the file again (proxy-prefetch.ts). */
+  key?: string;
 }
 
 /** One band's proxies: the box sums of its rows (`partial`), and the frame's description. */
@@ -55,6 +59,8 @@ export interface ProxyJobOutput {
   reduce: number;
   /** Milliseconds of the whole job on its thread (the answer encoded too). */
   job: number;
+  /** Whether the frame's planes were prefetched (proxy-prefetch.ts): not decoded by this job. */
+  prefetched?: boolean;
 }
 
 /** Band `index` of `count` of the proxy's `factor`-row boxes, as data-window rows [y0, y1). */
@@ -68,7 +74,13 @@ function bandRows(height: number, factor: number, index: number, count: number):
 /** The proxies of band `band` of the EXR file `bytes` (box sums), or null when there is nothing to
  *  proxy. Throws @vfxkit/exr's VfxError for a file it cannot read. A scanline part is decoded and
  *  reduced in one pass (bandSums); a tiled one is read into planes by readExr, then reduced. */
-export function makeProxyBand(bytes: Uint8Array, wanted: ProxyWanted, band: [number, number] = [0, 1], timings?: { decode: number; reduce: number }): ProxyBand | null {
+export function makeProxyBand(
+  bytes: Uint8Array,
+  wanted: ProxyWanted,
+  band: [number, number] = [0, 1],
+  timings?: { decode: number; reduce: number; prefetched?: boolean },
+  prefetched?: ExrImage,
+): ProxyBand | null {
   const t0 = performance.now();
   const header = readExrHeader(bytes);
   const partIndex = wanted.part ?? header.parts.find((p) => p.type === 'scanlineimage' || p.type === 'tiledimage')?.index;
@@ -90,8 +102,19 @@ export function makeProxyBand(bytes: Uint8Array, wanted: ProxyWanted, band: [num
   };
   let proxies: Map<string, ProxyChannel> | undefined;
   let reduce = 0;
+  // The frame decoded when the page's HTML was asked for (proxy-prefetch.ts): its planes hold the
+  // shown channels of the whole data window; reduced like readExr's (the same sums).
+  const planes =
+    prefetched !== undefined && y0 === 0 && y1 === height && prefetched.part === part.index &&
+    plan.channels.every((c) => prefetched.channels.some((p) => p.name === c.name && p.width === width && p.height === height))
+      ? prefetched
+      : undefined;
   if (y1 <= y0) proxies = undefined;
-  else if (part.type === 'scanlineimage') {
+  else if (planes !== undefined) {
+    const t1 = performance.now();
+    proxies = proxiesOf(planes, plan, { y0, height });
+    reduce = performance.now() - t1;
+  } else if (part.type === 'scanlineimage') {
     const summed = bandSums(bytes, options, plan, width, height);
     proxies = summed.proxies;
     reduce = summed.reduce;
@@ -107,6 +130,7 @@ export function makeProxyBand(bytes: Uint8Array, wanted: ProxyWanted, band: [num
   const info = exrViewInfo(header, part.index, { dataWindow: window, displayWindow: part.displayWindow, compression: part.compression, name: part.name, channels });
   const sums = plan.channels.map((c) => ({ name: c.name, proxy: proxies?.get(c.name) ?? emptySums(width, height, plan.factor) }));
   if (timings !== undefined) {
+    if (planes !== undefined) timings.prefetched = true;
     timings.decode = t2 - t0 - reduce;
     timings.reduce = reduce + (performance.now() - t2);
   }
@@ -199,8 +223,10 @@ export function proxyJob(input: ProxyJobInput): ProxyJobOutput {
   }
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
   const read = performance.now() - t0;
-  const timings = { decode: 0, reduce: 0 };
-  const band = makeProxyBand(bytes, input.wanted, input.band, timings);
+  const timings: { decode: number; reduce: number; prefetched?: boolean } = { decode: 0, reduce: 0 };
+  // Always asked: a prefetched frame of another key is dropped here (its memory freed).
+  const prefetched = takePrefetched(input.key);
+  const band = makeProxyBand(bytes, input.wanted, input.band, timings, prefetched);
   // The whole frame: the answer made here too (not on the server's event loop).
   if (input.band === undefined || input.band[1] === 1) {
     const body = joinProxyBands([band]);

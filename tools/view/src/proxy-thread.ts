@@ -12,13 +12,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ProxyJobInput, ProxyJobOutput } from './proxy-job.js';
+import type { PrefetchInput, PrefetchOutput } from './proxy-prefetch.js';
 
 export interface ProxyThreadError {
   code: string;
   message: string;
 }
 
-type Reply = { id: number; ok: true; value: ProxyJobOutput } | { id: number; ok: false; error: ProxyThreadError };
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ProxyThreadError };
 
 const fromSource = import.meta.url.endsWith('.ts');
 const entry = new URL(fromSource ? './proxy-worker.ts' : './proxy-worker.js', import.meta.url);
@@ -31,7 +32,7 @@ registered.then(() => import(workerData.entry));
 
 export class ProxyThread {
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (value: ProxyJobOutput) => void; reject: (error: ProxyThreadError) => void }>();
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: ProxyThreadError) => void }>();
   private nextId = 1;
   private closed = false;
 
@@ -76,14 +77,23 @@ export class ProxyThread {
 
   /** Runs one job on the thread (started if need be, without the warm-up: the job is waiting). */
   run(input: ProxyJobInput): Promise<ProxyJobOutput> {
-    if (this.closed) return Promise.reject<ProxyJobOutput>({ code: 'CANCELLED', message: 'the server is closing' } satisfies ProxyThreadError);
+    return this.post<ProxyJobOutput>('proxy', input);
+  }
+
+  /** Decodes the first view's frame into planes kept on the thread for its request (proxy-prefetch.ts). */
+  prefetch(input: PrefetchInput): Promise<PrefetchOutput> {
+    return this.post<PrefetchOutput>('prefetch', input);
+  }
+
+  private post<T>(kind: 'proxy' | 'prefetch', input: ProxyJobInput | PrefetchInput): Promise<T> {
+    if (this.closed) return Promise.reject<T>({ code: 'CANCELLED', message: 'the server is closing' } satisfies ProxyThreadError);
     this.spawn(false);
     const worker = this.worker!;
     const id = this.nextId++;
-    return new Promise<ProxyJobOutput>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.ref(); // busy: keep the process up until the answer
-      worker.postMessage({ id, input });
+      worker.postMessage({ id, kind, input });
     }).finally(() => {
       if (this.pending.size === 0) this.worker?.unref();
     });

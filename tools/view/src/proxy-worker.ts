@@ -1,14 +1,22 @@
 /**
  * The entry of the server's proxy thread (proxy-thread.ts): answers `{ id, input }` messages with
- * `proxyJob(input)` (proxy-job.ts), its sums' buffers transferred, or the error's code and message.
+ * `proxyJob(input)` (proxy-job.ts), its sums' buffers transferred, or the error's code and message;
+ * `{ id, kind: 'prefetch', input }` with `prefetchJob(input)` (proxy-prefetch.ts).
  * Started ahead of the first request (`workerData.warm`), it first runs the job once on a small
  * synthetic frame (warmUpProxyJob; a request that comes meanwhile waits for it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { proxyJob, warmUpProxyJob, type ProxyJobInput } from './proxy-job.js';
+import { prefetchJob, type PrefetchInput } from './proxy-prefetch.js';
 
-parentPort?.on('message', (message: { id: number; input: ProxyJobInput }) => {
+type Message = { id: number; kind?: 'proxy'; input: ProxyJobInput } | { id: number; kind: 'prefetch'; input: PrefetchInput };
+
+parentPort?.on('message', (message: Message) => {
   try {
+    if (message.kind === 'prefetch') {
+      parentPort!.postMessage({ id: message.id, ok: true, value: prefetchJob(message.input) });
+      return;
+    }
     const value = proxyJob(message.input);
     const transfer = value.body !== undefined && value.body !== null ? [value.body.buffer as ArrayBuffer] : value.band === null ? [] : value.band.proxies.map((p) => p.proxy.data.buffer as ArrayBuffer);
     parentPort!.postMessage({ id: message.id, ok: true, value }, transfer);

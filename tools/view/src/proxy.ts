@@ -7,13 +7,17 @@
  * worker fetch and decode the whole file as before (the worker's decode is the authority: its
  * pixels replace the proxies, its errors are the ones shown).
  *
- * Per request, from the file as it is on disk now: no cache of decoded pixels, nothing decoded
- * before the page asks. Made on a worker thread (proxy-thread.ts, proxy-job.ts), so the event loop
+ * Per request, from the file as it is on disk now. The one exception: serving the HTML of a page
+ * whose first view is such a frame (server.ts, early-proxy.ts) queues `prefetch`, which decodes
+ * that frame into planes while the browser starts the page (proxy-prefetch.ts); the page's request
+ * then reduces them instead of decoding again, when the file (size, modification time), part and
+ * channels are the same; they are kept for that one request, at most 10 s. Made on a worker thread (proxy-thread.ts, proxy-job.ts), so the event loop
  * keeps serving the app's files, which the page loads meanwhile. One proxy at a time (a queue), so
  * a burst of requests holds one file and one decoded frame in memory, not one each. Bounded: W and H at most 8192, files up to 1 GiB,
  * frames up to 2^27 pixels (otherwise 413, and the page decodes in its worker as it did before).
  *
- * Answers: 200 (application/octet-stream; `Server-Timing` read, decode, reduce, and total: from the
+ * Answers: 200 (application/octet-stream; `Server-Timing` read, decode, reduce, job (the thread's
+ * time), prefetched (the prefetch's decode, when its planes were used), and total: from the
  * request to the answer's first byte), 204 when there is
  * nothing to proxy (the image is not larger than the canvas, a deep or tiled-unsupported part, uint
  * or subsampled channels shown), 400 bad query, 404 no such item/frame, 413 too large, 415 not an
@@ -22,7 +26,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openInside } from './http.js';
 import type { ServedFile, ViewItem } from './items.js';
-import { joinProxyBands, type ProxyJobOutput, type ProxyWanted } from './proxy-job.js';
+import { joinProxyBands, PROXY_MAX_PIXELS, type ProxyJobOutput, type ProxyWanted } from './proxy-job.js';
 import { ProxyThread, type ProxyThreadError } from './proxy-thread.js';
 
 export { makeProxy, PROXY_MAX_PIXELS } from './proxy-job.js';
@@ -80,6 +84,10 @@ export const PROXY_MIN_FILE_BYTES = 2 * 1024 * 1024;
 export interface ProxyService {
   /** The `api/proxy` handler: `segments` are the path below the token (`api`, `proxy`, item, frame). */
   handle(request: IncomingMessage, response: ServerResponse, segments: string[], query: string): Promise<void>;
+  /** Decodes frame `frame` of item `item` for the view `wanted`, in the queue, for the request the
+   *  page's HTML is about to make (proxy-prefetch.ts; server.ts calls it when it serves that HTML).
+   *  At most one waits at a time; failures are left to the request. */
+  prefetch(item: number, frame: number, wanted: Omit<ProxyWanted, 'width' | 'height'>): void;
   /** Ends the proxy threads. */
   close(): Promise<void>;
 }
@@ -89,8 +97,15 @@ export interface ProxyService {
  * server's proxy threads (proxy-thread.ts), started now when an EXR frame is large enough for the
  * page to ask for its proxy (they load their code and wait), else on the first request.
  */
+/** What a prefetched frame is kept under: the frame, the file's size and modification time as the
+ *  server opened it, and the view's part and channels (not the canvas). */
+function prefetchKey(item: number, frame: number, file: { size: number; mtime: Date }, wanted: Omit<ProxyWanted, 'width' | 'height'>): string {
+  return JSON.stringify([item, frame, file.size, file.mtime.getTime(), wanted.part ?? null, wanted.layer, wanted.channel]);
+}
+
 export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxyService {
   let queue: Promise<void> = Promise.resolve();
+  let prefetchWaiting = false;
   const threads = Array.from({ length: PROXY_THREADS }, () => new ProxyThread());
   if (items.some((item) => item.kind === 'exr' && item.frames.some((frame) => frame.size >= PROXY_MIN_FILE_BYTES))) for (const thread of threads) thread.start();
   const handle: ProxyService['handle'] = async (request, response, segments, query) => {
@@ -122,7 +137,8 @@ export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxySer
         // app's files meanwhile.
         const fd = opened.handle.fd;
         // Every thread done with the descriptor before it is closed (a failure does not stop the others).
-        const settled = await Promise.allSettled(threads.map((thread, i) => thread.run({ fd, size: opened.size, wanted, band: [i, threads.length] })));
+        const key = prefetchKey(Number(itemText), Number(frameText), opened, wanted);
+        const settled = await Promise.allSettled(threads.map((thread, i) => thread.run({ fd, size: opened.size, wanted, band: [i, threads.length], key })));
         const failure = settled.find((r) => r.status === 'rejected');
         if (failure !== undefined) throw failure.reason;
         results = settled.map((r) => (r as PromiseFulfilledResult<ProxyJobOutput>).value);
@@ -138,6 +154,8 @@ export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxySer
       const body = results.length === 1 && results[0]!.body !== undefined ? results[0]!.body : joinProxyBands(results.map((r) => r.band));
       const slowest = (pick: (r: ProxyJobOutput) => number): number => Math.max(...results.map(pick));
       const [read, decode, reduce, job] = [slowest((r) => r.read), slowest((r) => r.decode), slowest((r) => r.reduce), slowest((r) => r.job)];
+      // Reduced from planes prefetched when the page's HTML was served: how long their decode took.
+      const prefetched = results.some((r) => r.prefetched === true) ? lastPrefetch?.decode : undefined;
       if (body === null) {
         response.writeHead(204, { 'Cache-Control': 'no-store' });
         response.end();
@@ -148,12 +166,37 @@ export function proxyService(items: ViewItem[], files: ServedFile[][]): ProxySer
         'Content-Type': 'application/octet-stream',
         'Content-Length': String(body.byteLength),
         'Cache-Control': 'no-store',
-        'Server-Timing': `read;dur=${f(read)}, decode;dur=${f(decode)}, reduce;dur=${f(reduce)}, job;dur=${f(job)}, total;dur=${f(performance.now() - arrived)}`,
+        'Server-Timing': `read;dur=${f(read)}, decode;dur=${f(decode)}, reduce;dur=${f(reduce)}, job;dur=${f(job)}, ${prefetched !== undefined ? `prefetched;dur=${f(prefetched)}, ` : ''}total;dur=${f(performance.now() - arrived)}`,
       });
       response.end(body);
     });
     queue = turn.catch(() => undefined);
     await turn;
   };
-  return { handle, close: async () => void (await Promise.all(threads.map((thread) => thread.close()))) };
+  /** The last prefetch's decode time, by key (for the request's Server-Timing). */
+  let lastPrefetch: { key: string; decode: number } | undefined;
+  const prefetch: ProxyService['prefetch'] = (itemIndex, frameIndex, wanted) => {
+    const item = items[itemIndex];
+    const served = files[itemIndex]?.[frameIndex];
+    // One thread holds the planes (a frame split across threads decodes in bands instead).
+    if (item?.kind !== 'exr' || served === undefined || threads.length !== 1 || prefetchWaiting) return;
+    prefetchWaiting = true; // a burst of page loads decodes once
+    const turn = queue.then(async () => {
+      prefetchWaiting = false;
+      const opened = await openInside(served.path, served.root);
+      if (opened === 'forbidden' || opened === 'not-found') return;
+      try {
+        if (opened.size > PROXY_MAX_FILE_BYTES) return;
+        const key = prefetchKey(itemIndex, frameIndex, opened, wanted);
+        const done = await threads[0]!.prefetch({ fd: opened.handle.fd, size: opened.size, key, wanted, maxPixels: PROXY_MAX_PIXELS });
+        lastPrefetch = done.kept ? { key, decode: done.read + done.decode } : undefined;
+      } catch {
+        // The request decodes again and answers the error.
+      } finally {
+        await opened.handle.close().catch(() => undefined);
+      }
+    });
+    queue = turn.catch(() => undefined);
+  };
+  return { handle, prefetch, close: async () => void (await Promise.all(threads.map((thread) => thread.close()))) };
 }

@@ -173,6 +173,8 @@ export async function startViewServer(options: StartViewServerOptions): Promise<
     // The page of a large EXR asks for its first paint from its HTML (early-proxy.ts).
     const early = wanted.length === 1 && wanted[0] === 'index.html' && opened.size <= MAX_INDEX_BYTES ? earlyProxyTarget(session, query) : undefined;
     if (early !== undefined) {
+      // The server decodes the frame while the browser starts the page (proxy-prefetch.ts).
+      if (request.method !== 'HEAD') proxies.prefetch(early.item, early.frame, { part: early.part > 0 ? early.part : undefined, layer: early.layer, channel: early.channel });
       let html: string;
       try {
         html = await opened.handle.readFile('utf8');

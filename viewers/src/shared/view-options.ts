@@ -142,6 +142,12 @@ export const SERVER_PROXY_MIN_BYTES = 2 * 1024 * 1024;
 export interface ServerProxyTarget {
   path: string;
   params: string;
+  /** The item and frame (indices in the session), and the view's part, layer and channel. */
+  item: number;
+  frame: number;
+  part: number;
+  layer: string;
+  channel: string;
 }
 
 /**
@@ -161,7 +167,7 @@ export function serverProxyTarget(session: Session, query: QueryParameters): Ser
   if (itemIndex === undefined || frameIndex === undefined) return undefined;
   const { channel, layer, part } = options;
   const params = `&channel=${encodeURIComponent(channel)}${layer !== '' ? `&layer=${encodeURIComponent(layer)}` : ''}${part > 0 ? `&part=${part}` : ''}`;
-  return { path: `api/proxy/${itemIndex}/${frameIndex}`, params };
+  return { path: `api/proxy/${itemIndex}/${frameIndex}`, params, item: Number(itemIndex), frame: Number(frameIndex), part, layer, channel };
 }
 
 /** The URL (relative to the app) of `target` for a `width` x `height` canvas. The server's inline
