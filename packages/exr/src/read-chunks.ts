@@ -12,15 +12,13 @@
  * samples of the line, little-endian. `ExrDecodedChunk.samples` finds a selected channel's line.
  */
 import { flatChunkPlan, unpackFlatChunks, type FlatChunkPlan, type UnpackedFlatChunk } from './chunks/read-flat.js';
-import { locateOffsetTable } from './chunks/offsets.js';
 import type { ChunkReadContext } from './chunks/offsets.js';
-import { fflateZlib } from './compression/zlib.js';
 import { ExrErrorCode, exrError, withExrErrors } from './errors.js';
 import { readExrHeader } from './header/header.js';
-import { boxHeight, boxWidth, bytesPerSample, intersectBoxes, sampleCount } from './header/layout.js';
+import { bytesPerSample, intersectBoxes, sampleCount } from './header/layout.js';
 import type { Box2, ExrChannel, ExrHeader, ExrLimits, ExrPartHeader } from './model.js';
 import type { ZlibCodec } from './compression/types.js';
-import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES, checkPixels, levelWindow, selectChannels, selectLevel, selectPart, selectRegion } from './read.js';
+import { partReadSetup, selectPart } from './read.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -143,23 +141,7 @@ function prepare(bytes: Uint8Array, options: ExrChunkReadOptions): { context: Ch
       if (part.type !== 'scanlineimage' && part.type !== 'tiledimage') {
         throw exrError(ExrErrorCode.EXR_BAD_ARGUMENT, `part ${part.index} is a ${part.type} part: readExrChunks reads scanline and tiled image parts (readExr reads every kind)`, { location });
       }
-      const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-      const level = selectLevel(part, options.level);
-      const region = selectRegion(part, levelWindow(part, level), options);
-      checkPixels(boxWidth(region) * boxHeight(region), maxPixels, location);
-      const channels = selectChannels(part, options.channels);
-      const { tableOffset, tablesEnd } = locateOffsetTable(bytes, header, part.index);
-      const context: ChunkReadContext = {
-        bytes,
-        header,
-        part,
-        tableOffset,
-        tablesEnd,
-        codec: { zlib: options.zlib ?? fflateZlib },
-        maxPixels,
-        maxSamples: options.maxSamples ?? DEFAULT_MAX_SAMPLES,
-        location,
-      };
+      const { level, region, channels, context } = partReadSetup(bytes, header, part, options, location);
       const plan = flatChunkPlan(context, region, level.x, level.y);
       return { context, plan, layout: { header, part, channels, region, level, chunkCount: plan.jobs.length } };
     },

@@ -39,7 +39,7 @@ export function selectPart(header: ExrHeader, part: number | string | undefined)
   return found;
 }
 
-export function selectChannels(part: ExrPartHeader, names: readonly string[] | undefined): ExrChannel[] {
+function selectChannels(part: ExrPartHeader, names: readonly string[] | undefined): ExrChannel[] {
   if (names === undefined) return part.channels;
   for (const name of names) {
     if (!part.channels.some((c) => c.name === name)) {
@@ -49,7 +49,7 @@ export function selectChannels(part: ExrPartHeader, names: readonly string[] | u
   return part.channels.filter((c) => names.includes(c.name));
 }
 
-export function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level']): { x: number; y: number } {
+function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level']): { x: number; y: number } {
   const wanted = level === undefined ? { x: 0, y: 0 } : typeof level === 'number' ? { x: level, y: level } : level;
   const tiled = part.type === 'tiledimage' || part.type === 'deeptile';
   if (!tiled) {
@@ -65,12 +65,12 @@ export function selectLevel(part: ExrPartHeader, level: ExrReadOptions['level'])
   return wanted;
 }
 
-export function levelWindow(part: ExrPartHeader, level: { x: number; y: number }): Box2 {
+function levelWindow(part: ExrPartHeader, level: { x: number; y: number }): Box2 {
   if (part.type !== 'tiledimage' && part.type !== 'deeptile') return part.dataWindow;
   return levelDataWindow(tileLayout(part.dataWindow, part.tiles!), level.x, level.y);
 }
 
-export function selectRegion(part: ExrPartHeader, window: Box2, options: ExrReadOptions): Box2 {
+function selectRegion(part: ExrPartHeader, window: Box2, options: ExrReadOptions): Box2 {
   let wanted: Box2 | undefined = options.region;
   if (options.tiles !== undefined) {
     if (part.tiles === undefined) badArgument(`part ${part.index} is not tiled; use 'region' instead of 'tiles'`);
@@ -93,26 +93,30 @@ export function selectRegion(part: ExrPartHeader, window: Box2, options: ExrRead
   return region;
 }
 
-export function checkPixels(count: number, limit: number, location: string): void {
+function checkPixels(count: number, limit: number, location: string): void {
   if (count > limit) {
     throw exrError(ExrErrorCode.EXR_LIMIT, `${count} pixels exceed the limit of ${limit} (option maxPixels)`, { location });
   }
 }
 
-function readPart(bytes: Uint8Array, header: ExrHeader, part: ExrPartHeader, options: ExrReadOptions): ExrImage {
-  const location = `part ${part.index}`;
-  if (part.type === 'unknown') {
-    const type = part.attributes.find((a) => a.name === 'type')?.value;
-    throw exrError(ExrErrorCode.EXR_UNSUPPORTED, `part ${part.index} has unknown type '${String(type)}'`, { location });
-  }
-  const type: ExrPartType = part.type;
+/**
+ * What reading `part` with `options` covers: the level, its window, the region (checked against
+ * maxPixels), the channels, and the context the chunk readers work in. Shared by readExr and
+ * readExrChunks, so both take the same options the same way.
+ */
+export function partReadSetup(
+  bytes: Uint8Array,
+  header: ExrHeader,
+  part: ExrPartHeader,
+  options: ExrReadOptions,
+  location: string,
+): { maxPixels: number; level: { x: number; y: number }; window: Box2; region: Box2; channels: ExrChannel[]; context: ChunkReadContext } {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const level = selectLevel(part, options.level);
   const window = levelWindow(part, level);
   const region = selectRegion(part, window, options);
   checkPixels(boxWidth(region) * boxHeight(region), maxPixels, location);
   const channels = selectChannels(part, options.channels);
-
   const { tableOffset, tablesEnd } = locateOffsetTable(bytes, header, part.index);
   const context: ChunkReadContext = {
     bytes,
@@ -125,6 +129,17 @@ function readPart(bytes: Uint8Array, header: ExrHeader, part: ExrPartHeader, opt
     maxSamples: options.maxSamples ?? DEFAULT_MAX_SAMPLES,
     location,
   };
+  return { maxPixels, level, window, region, channels, context };
+}
+
+function readPart(bytes: Uint8Array, header: ExrHeader, part: ExrPartHeader, options: ExrReadOptions): ExrImage {
+  const location = `part ${part.index}`;
+  if (part.type === 'unknown') {
+    const type = part.attributes.find((a) => a.name === 'type')?.value;
+    throw exrError(ExrErrorCode.EXR_UNSUPPORTED, `part ${part.index} has unknown type '${String(type)}'`, { location });
+  }
+  const type: ExrPartType = part.type;
+  const { maxPixels, level, window, region, channels, context } = partReadSetup(bytes, header, part, options, location);
 
   const deep = type === 'deepscanline' || type === 'deeptile';
   const image: ExrImage = {
