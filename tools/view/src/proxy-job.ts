@@ -7,9 +7,9 @@
  * bands of rows, one per thread, at multiples of the box size, so that no box straddles two bands:
  * the joined sums are then exactly those of the whole frame.
  */
-import { readSync } from 'node:fs';
 import { readExr, readExrChunks, readExrHeader, writeExr, type Box2, type ExrChannel, type ExrChunkReadOptions, type ExrImage } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
+import { readFileBytes } from './file-bytes.js';
 import { takePrefetched } from './proxy-prefetch.js';
 import {
   encodeProxyPayload,
@@ -214,14 +214,7 @@ export function makeProxy(bytes: Uint8Array, wanted: ProxyWanted): Uint8Array | 
  *  and readExr says what is wrong) and makes its band's proxies. */
 export function proxyJob(input: ProxyJobInput): ProxyJobOutput {
   const t0 = performance.now();
-  const buffer = Buffer.allocUnsafe(input.size);
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = readSync(input.fd, buffer, filled, buffer.length - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+  const bytes = readFileBytes(input.fd, input.size);
   const read = performance.now() - t0;
   const timings: { decode: number; reduce: number; prefetched?: boolean } = { decode: 0, reduce: 0 };
   // Always asked: a prefetched frame of another key is dropped here (its memory freed).

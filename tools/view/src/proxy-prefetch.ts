@@ -11,10 +11,10 @@
  * request, dropped by any other job, and dropped after PREFETCH_KEEP_MS when nobody asks for it.
  * Planes above PREFETCH_MAX_BYTES are not made (the request decodes in one pass as before).
  */
-import { readSync } from 'node:fs';
 import { readExr, readExrHeader, type ExrImage } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
 import { proxyPlan } from '@vfxkit/viewers/shared';
+import { readFileBytes } from './file-bytes.js';
 
 /** How long a prefetched frame waits for its request. */
 export const PREFETCH_KEEP_MS = 10_000;
@@ -59,14 +59,7 @@ export function takePrefetched(key: string | undefined): ExrImage | undefined {
 export function prefetchJob(input: PrefetchInput): PrefetchOutput {
   drop();
   const t0 = performance.now();
-  const buffer = Buffer.allocUnsafe(input.size);
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = readSync(input.fd, buffer, filled, buffer.length - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+  const bytes = readFileBytes(input.fd, input.size);
   const t1 = performance.now();
   const header = readExrHeader(bytes);
   const partIndex = input.wanted.part ?? header.parts.find((p) => p.type === 'scanlineimage' || p.type === 'tiledimage')?.index;
