@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { EXR_COMPRESSIONS, hasCompression, readExr, readExrHeader, readExrParts, writeExr } from '@vfxkit/exr';
 import type { ExrCompression, ExrHeader, ExrImage } from '@vfxkit/exr';
 import {
+  OIIO_PATTERN,
   formatLikeExrheader,
   imageStats,
   missingTool,
@@ -95,17 +96,6 @@ describe('files we write read in exrheader and oiiotool', { skip: needTools }, (
   });
 });
 
-const PATTERN = [
-  '--pattern',
-  'fill:topleft=0.1,0.2,0.3,1:topright=0.9,0.1,0.2,0.5:bottomleft=0.3,0.9,0.1,0.25:bottomright=4.5,-0.5,0.9,1',
-  '67x43',
-  '4',
-  '--pattern',
-  'noise:type=uniform:min=0:max=0.3:seed=1',
-  '67x43',
-  '4',
-  '--add',
-];
 const oiioCompressions = EXR_COMPRESSIONS.filter((c) => !c.startsWith('htj2k'));
 
 describe('files oiiotool writes decode to its pixels', { skip: missingTool('oiiotool') || missingTool('idiff') || missingTool('exrheader') }, () => {
@@ -117,7 +107,7 @@ describe('files oiiotool writes decode to its pixels', { skip: missingTool('oiio
         it(what, { skip }, () => {
           const source = join(dir.path, `oiio_${what.replaceAll(' ', '_')}.exr`);
           const offset = tiled ? [] : ['--origin', '+5+7', '--fullsize', '80x60+0+0']; // a data window inside the display window
-          const made = run('oiiotool', [...PATTERN, ...offset, '-d', type, '--compression', compression, ...(tiled ? ['--tile', '32', '32'] : []), '-o', source]);
+          const made = run('oiiotool', [...OIIO_PATTERN, ...offset, '-d', type, '--compression', compression, ...(tiled ? ['--tile', '32', '32'] : []), '-o', source]);
           assert.equal(made.status, 0, made.stderr);
           const bytes = readFileSync(source);
           const header = readExrHeader(bytes);
@@ -235,7 +225,7 @@ describe('OpenEXR tools read and rewrite our files', { skip: missingTool('exrstd
     const b = join(dir.path, 'mp_b.exr');
     const partA = patternPart({ compression: 'rle', layout: layouts[1]!, lineOrder: 'increasingY', types: ['half'] });
     writeFileSync(a, writeExr(partA));
-    const made = run('oiiotool', [...PATTERN, '-d', 'float', '--compression', 'zips', '--fullsize', '100x50+0+0', '--origin', '+10-7', '-o', b]);
+    const made = run('oiiotool', [...OIIO_PATTERN, '-d', 'float', '--compression', 'zips', '--fullsize', '100x50+0+0', '--origin', '+10-7', '-o', b]);
     assert.equal(made.status, 0, made.stderr);
     const combined = join(dir.path, 'mp_combined.exr');
     const result = run('exrmultipart', ['-combine', '-i', `${a}::ours`, `${b}::theirs`, '-o', combined]);

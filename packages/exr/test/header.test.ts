@@ -6,6 +6,7 @@ import { ByteWriter, VfxError } from '@vfxkit/core';
 import { attributeValue, hasCompression, readExr, readExrHeader, writeExr } from '@vfxkit/exr';
 import type { ExrAttribute, ExrHeader } from '@vfxkit/exr';
 import {
+  expectCode,
   exrFixtures,
   formatLikeExrheader,
   listFixtures,
@@ -15,15 +16,6 @@ import {
   run,
   tempDir,
 } from './helpers.js';
-
-function expectCode(code: string, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof VfxError, `expected a VfxError, got ${String(error)}`);
-    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
-    if (pattern !== undefined) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 /** An attribute of every standard type (values exactly representable where stored as float). */
 const everyType: ExrAttribute[] = [

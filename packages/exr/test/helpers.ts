@@ -3,12 +3,13 @@
  * the text `exrheader` and `oiiotool --stats` print, so tests can compare our reading with theirs
  * at test time.
  */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { halfToFloat } from '@vfxkit/core';
+import { VfxError, halfToFloat } from '@vfxkit/core';
 import type { ExrAttribute, ExrCompression, ExrImage } from '@vfxkit/exr';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -338,3 +339,27 @@ export function statsAgree(ours: ChannelStats, theirs: ChannelStats): string | u
 export function imageStats(image: Pick<ExrImage, 'channels'>): Map<string, ChannelStats> {
   return new Map(image.channels.map((c) => [c.name, statsOf(channelValues(c.data, c.type))]));
 }
+
+/** An assert.throws checker: a VfxError with `code` (and a message matching `pattern`). */
+export function expectCode(code: string, pattern?: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof VfxError, `expected a VfxError, got ${String(error)}`);
+    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
+    if (pattern !== undefined) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+/** oiiotool arguments that make a 67x43 RGBA test image: corner gradients (values above 1 and below
+ *  0 included) plus noise; the files other tools write for the conformance tests start from it. */
+export const OIIO_PATTERN = [
+  '--pattern',
+  'fill:topleft=0.1,0.2,0.3,1:topright=0.9,0.1,0.2,0.5:bottomleft=0.3,0.9,0.1,0.25:bottomright=4.5,-0.5,0.9,1',
+  '67x43',
+  '4',
+  '--pattern',
+  'noise:type=uniform:min=0:max=0.3:seed=1',
+  '67x43',
+  '4',
+  '--add',
+];

@@ -13,20 +13,11 @@ import { after, describe, it } from 'node:test';
 import { VfxError, floatToHalf } from '@vfxkit/core';
 import { EXR_COMPRESSIONS, hasCompression, readExr, readExrChunks, readExrHeader, writeExr } from '@vfxkit/exr';
 import type { Box2, ExrChannelData, ExrChunkReadOptions, ExrHeader } from '@vfxkit/exr';
-import { BROKEN_FIXTURES, compressionsOf, exrFixtures, listFixtures, missingTool, noFixtures, run, tempDir } from './helpers.js';
+import { BROKEN_FIXTURES, OIIO_PATTERN, compressionsOf, expectCode, exrFixtures, listFixtures, missingTool, noFixtures, run, tempDir } from './helpers.js';
 import { deepPart, layouts, patternPart } from './patterns.js';
 
 const dir = tempDir('vfxkit-exr-chunks-');
 after(() => dir.remove());
-
-function expectCode(code: string, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof VfxError, `expected a VfxError, got ${String(error)}`);
-    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
-    if (pattern !== undefined) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 const firstSample = (start: number, sampling: number): number => Math.ceil(start / sampling) * sampling;
 
@@ -123,18 +114,6 @@ describe('readExrChunks on every real file: the planes it gives are readExr\'s',
   }
 });
 
-const PATTERN = [
-  '--pattern',
-  'fill:topleft=0.1,0.2,0.3,1:topright=0.9,0.1,0.2,0.5:bottomleft=0.3,0.9,0.1,0.25:bottomright=4.5,-0.5,0.9,1',
-  '67x43',
-  '4',
-  '--pattern',
-  'noise:type=uniform:min=0:max=0.3:seed=1',
-  '67x43',
-  '4',
-  '--add',
-];
-
 describe('readExrChunks on files oiiotool writes', { skip: missingTool('oiiotool') }, () => {
   for (const compression of EXR_COMPRESSIONS.filter((c) => !c.startsWith('htj2k'))) {
     for (const tiled of [false, true]) {
@@ -142,7 +121,7 @@ describe('readExrChunks on files oiiotool writes', { skip: missingTool('oiiotool
       it(what, { skip: hasCompression(compression) ? false : `needs ${compression}` }, () => {
         const source = join(dir.path, `${what.replaceAll(' ', '_')}.exr`);
         const offset = tiled ? ['--tile', '32', '32'] : ['--origin', '+5+7', '--fullsize', '80x60+0+0'];
-        const made = run('oiiotool', [...PATTERN, ...offset, '-d', 'half', '--compression', compression, '-o', source]);
+        const made = run('oiiotool', [...OIIO_PATTERN, ...offset, '-d', 'half', '--compression', compression, '-o', source]);
         assert.equal(made.status, 0, made.stderr);
         const bytes = readFileSync(source);
         assertSamePlanes(planesFromChunks(bytes, {}).planes, readExr(bytes).channels, what);

@@ -10,6 +10,7 @@ import {
   BROKEN_FIXTURES,
   channelValues,
   compressionsOf,
+  expectCode,
   exrFixtures,
   imageStats,
   listFixtures,
@@ -19,15 +20,6 @@ import {
   statsAgree,
   statsOf,
 } from './helpers.js';
-
-function expectCode(code: string, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof VfxError, `expected a VfxError, got ${String(error)}`);
-    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
-    if (pattern !== undefined) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 const fixture = (file: string) => readFileSync(join(exrFixtures, file));
 

@@ -5,17 +5,8 @@ import { describe, it } from 'node:test';
 import { VfxError } from '@vfxkit/core';
 import { EXR_COMPRESSIONS, hasCompression, readExr, readExrHeader, readExrParts, writeExr } from '@vfxkit/exr';
 import type { ExrAttribute, ExrCompression, ExrImage, ExrWritePart } from '@vfxkit/exr';
-import { BROKEN_FIXTURES, compressionsOf, exrFixtures, listFixtures, noFixtures } from './helpers.js';
+import { BROKEN_FIXTURES, compressionsOf, expectCode, exrFixtures, listFixtures, noFixtures } from './helpers.js';
 import { deepPart, equalSamples, layouts, patternPart, writableCompressions } from './patterns.js';
-
-function expectCode(code: string, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof VfxError, `expected a VfxError, got ${String(error)}`);
-    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
-    if (pattern !== undefined) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 /** Checks that `back` holds what `part` wrote, level by level (exactly unless the method is lossy
  *  for that pixel type). */
