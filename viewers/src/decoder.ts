@@ -3,7 +3,7 @@
  * documents stay on the worker that opened them (the archive lives there).
  */
 import type { HelperMessage } from './decode/inflate-helper.js';
-import { normalizeProxy } from './shared/proxy.js';
+import { normalizeProxy, type ProxyChannel } from './shared/proxy.js';
 import type { AbcFrame, Decoded, DecodedAlembic, DecodedImage, DecodeRequest, ImageChannel, WorkerError, WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** EXR files at least this large are decoded by all workers at once, a band of rows each. */
@@ -153,10 +153,11 @@ export class Decoder {
       }
       const { proxy: _proxy, ...plain } = channel;
       // The proxies: every band's sums added, then divided (shared/proxy.ts).
-      const sums = parts.map((part) => part.channels[c]!.proxy);
-      if (sums.every((p) => p !== undefined && p.partial === true && p.data.length === sums[0]!.data.length)) {
+      // (The worker's bands send float32 sums: `partial`.)
+      const sums = parts.map((part) => part.channels[c]!.proxy).filter((p): p is ProxyChannel => p !== undefined && 'partial' in p && p.partial === true);
+      if (sums.length === parts.length && sums.every((p) => p.data.length === sums[0]!.data.length)) {
         const total = sums[0]!.data;
-        for (const other of sums.slice(1)) for (let i = 0; i < total.length; i++) total[i]! += other!.data[i]!;
+        for (const other of sums.slice(1)) for (let i = 0; i < total.length; i++) total[i]! += other.data[i]!;
         normalizeProxy(total, width, height, sums[0]!.factor);
         return { ...plain, width, height, data, proxy: { factor: sums[0]!.factor, width: sums[0]!.width, height: sums[0]!.height, data: total } };
       }

@@ -8,7 +8,7 @@ import type { ItemKind } from './contract.js';
 export const EXR_HEAD_BYTES = 256 * 1024;
 
 import type { ProxyChannel, ProxyRequest } from './shared/proxy.js';
-import type { ExrViewInfo } from './shared/exr-proxy.js';
+import type { ExrViewInfo, HalfProxyChannel } from './shared/exr-proxy.js';
 export type { Box, ProxyChannel, ProxyRequest } from './shared/proxy.js';
 export type { ImagePartInfo } from './shared/exr-proxy.js';
 
@@ -21,9 +21,10 @@ export interface ImageChannel {
   width: number;
   height: number;
   data: Uint16Array | Float32Array | Uint8Array;
-  /** A display-resolution stand-in for the first paint (shared/proxy.ts): box-filtered float
-   *  means of `factor` x `factor` pixels, drawn until this channel's full texture is uploaded. */
-  proxy?: ProxyChannel;
+  /** A display-resolution stand-in for the first paint (shared/proxy.ts): box-filtered means of
+   *  `factor` x `factor` pixels, drawn until this channel's full texture is uploaded: float32 from
+   *  the worker, half-float bits from the server's answer (server-proxy.ts). */
+  proxy?: ProxyChannel | HalfProxyChannel;
 }
 
 /** A decoded image: what the app shows about it (ExrViewInfo: size, windows, parts, summary; the

@@ -6,7 +6,7 @@
  * read, nothing to proxy) gives undefined, and the page decodes in its worker as before.
  */
 import type { DecodedImage, ImageChannel } from './protocol.js';
-import { decodeProxyPayload } from './shared/exr-proxy.js';
+import { decodeProxyPayloadHalves } from './shared/exr-proxy.js';
 
 /** The request for the first paint the server's inline script made while the page's HTML was
  *  parsed, before the app's code loaded (tools/view early-proxy.ts). */
@@ -37,7 +37,7 @@ export async function fetchServerProxy(url: string, early?: Promise<Response>): 
     return undefined;
   }
   try {
-    const payload = decodeProxyPayload(await response.arrayBuffer());
+    const payload = decodeProxyPayloadHalves(await response.arrayBuffer());
     const { info, channels } = payload.head;
     const image: DecodedImage = {
       kind: 'image',

@@ -141,8 +141,17 @@ export interface ProxyPayloadHead {
 
 export interface ProxyPayload {
   head: ProxyPayloadHead;
-  /** Each proxy's means, by channel name (views into the answer's buffer). */
+  /** Each proxy's means, by channel name. */
   proxies: Map<string, ProxyChannel>;
+}
+
+/** A proxy as the answer carries it: the means as half-float bits (the page uploads them as a
+ *  half-float texture, with no conversion). */
+export interface HalfProxyChannel {
+  factor: number;
+  width: number;
+  height: number;
+  data: Uint16Array;
 }
 
 const MAGIC = [0x56, 0x46, 0x58, 0x50]; // "VFXP"
@@ -182,8 +191,8 @@ export function encodeProxyPayload(info: ExrViewInfo, channels: readonly ProxyPa
 }
 
 /** Reads the server's answer; throws an Error saying what is wrong with a malformed one. The
- *  planes come back as float32 (the texture the image viewer uploads for a proxy). */
-export function decodeProxyPayload(buffer: ArrayBuffer): ProxyPayload {
+ *  planes are half-float bits: views into `buffer` on a little-endian platform (no copy). */
+export function decodeProxyPayloadHalves(buffer: ArrayBuffer): { head: ProxyPayloadHead; proxies: Map<string, HalfProxyChannel> } {
   const bytes = new Uint8Array(buffer);
   if (bytes.byteLength < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('not a proxy answer (no VFXP signature)');
   const view = new DataView(buffer);
@@ -199,24 +208,33 @@ export function decodeProxyPayload(buffer: ArrayBuffer): ProxyPayload {
     throw new Error('the proxy answer has a head of an unknown version or shape');
   }
   const { width, height } = head.info;
-  const table = halfDecodeTable();
   const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   let at = (8 + length + 3) & ~3;
-  const proxies = new Map<string, ProxyChannel>();
+  const proxies = new Map<string, HalfProxyChannel>();
   for (const p of head.proxies) {
     const ok = typeof p.name === 'string' && Number.isInteger(p.factor) && p.factor >= 1 && Number.isInteger(width) && Number.isInteger(height) &&
       p.width === Math.ceil(width / p.factor) && p.height === Math.ceil(height / p.factor);
     if (!ok) throw new Error(`the proxy answer's plane ${String(p.name)} does not match the image's ${width}x${height}`);
     const n = p.width * p.height;
     if (at + n * 2 > bytes.byteLength) throw new Error(`the proxy answer ends inside plane ${p.name}`);
-    const data = new Float32Array(n);
-    if (littleEndian) {
-      const halves = new Uint16Array(buffer, at, n); // `at` stays even: the head is padded to 4, planes are 2n bytes
-      for (let i = 0; i < n; i++) data[i] = table[halves[i]!]!;
-    } else for (let i = 0; i < n; i++) data[i] = table[view.getUint16(at + i * 2, true)]!;
+    let data: Uint16Array;
+    if (littleEndian) data = new Uint16Array(buffer, at, n); // `at` stays even: the head is padded to 4, planes are 2n bytes
+    else {
+      data = new Uint16Array(n);
+      for (let i = 0; i < n; i++) data[i] = view.getUint16(at + i * 2, true);
+    }
     proxies.set(p.name, { factor: p.factor, width: p.width, height: p.height, data });
     at += n * 2;
   }
   if (at !== bytes.byteLength) throw new Error(`the proxy answer has ${bytes.byteLength - at} bytes after its planes`);
   return { head, proxies };
+}
+
+/** The server's answer with its means as float32 (decodeProxyPayloadHalves, converted). */
+export function decodeProxyPayload(buffer: ArrayBuffer): ProxyPayload {
+  const { head, proxies } = decodeProxyPayloadHalves(buffer);
+  const table = halfDecodeTable();
+  const floats = new Map<string, ProxyChannel>();
+  for (const [name, p] of proxies) floats.set(name, { factor: p.factor, width: p.width, height: p.height, data: Float32Array.from(p.data, (bits) => table[bits]!) });
+  return { head, proxies: floats };
 }

@@ -7,11 +7,13 @@ export { ProxyBuilder, normalizeProxy, proxyFactor, type Box, type ProxyChannel,
 export { layerToShow, layersOf, slotsFor, type Slots } from './slots.js';
 export {
   decodeProxyPayload,
+  decodeProxyPayloadHalves,
   encodeProxyPayload,
   exrViewInfo,
   proxiesOf,
   proxyPlan,
   type ExrViewInfo,
+  type HalfProxyChannel,
   type ImagePartInfo,
   type ProxyPayload,
   type ProxyPayloadChannel,

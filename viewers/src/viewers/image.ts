@@ -347,11 +347,13 @@ export class ImageViewer implements Viewer {
     let texture = this.proxies.get(channel);
     if (texture === undefined) {
       const proxy = channel.proxy!;
-      texture = new DataTexture(proxy.data, proxy.width, proxy.height, RedFormat, FloatType);
+      // The worker's proxies are float32; the server's arrive as half floats and are uploaded as they are.
+      const half = proxy.data instanceof Uint16Array;
+      texture = new DataTexture(proxy.data, proxy.width, proxy.height, RedFormat, half ? HalfFloatType : FloatType);
       texture.minFilter = NearestFilter;
       texture.magFilter = NearestFilter;
       texture.generateMipmaps = false;
-      texture.unpackAlignment = 4;
+      texture.unpackAlignment = half ? 2 : 4;
       texture.flipY = false;
       texture.needsUpdate = true;
       this.proxies.set(channel, texture);
