@@ -146,8 +146,9 @@ describe('vfx view: the first paint asked for by the HTML', () => {
         assert.equal(takePrefetched('other'), undefined, 'another key: not given');
         assert.equal(takePrefetched('k'), undefined, 'and dropped by that request');
         prefetchJob(input);
-        const image = takePrefetched('k');
-        assert.deepEqual(image?.channels.map((c) => c.name), ['B', 'G', 'R']);
+        const taken = takePrefetched('k');
+        assert.deepEqual(taken?.image.channels.map((c) => c.name), ['B', 'G', 'R']);
+        assert.equal(taken?.header.parts[0]?.dataWindow.xMax, 7, "the file's header with it");
         assert.equal(takePrefetched('k'), undefined, 'taken once');
         assert.equal(prefetchJob({ ...input, maxPixels: 63 }).kept, false);
         assert.equal(takePrefetched('k'), undefined);

@@ -7,10 +7,10 @@
  * bands of rows, one per thread, at multiples of the box size, so that no box straddles two bands:
  * the joined sums are then exactly those of the whole frame.
  */
-import { readExr, readExrChunks, readExrHeader, writeExr, type Box2, type ExrChannel, type ExrChunkReadOptions, type ExrImage } from '@vfxkit/exr';
+import { readExr, readExrChunks, readExrHeader, writeExr, type Box2, type ExrChannel, type ExrChunkReadOptions } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
 import { readFileBytes } from './file-bytes.js';
-import { takePrefetched } from './proxy-prefetch.js';
+import { takePrefetched, type Prefetched } from './proxy-prefetch.js';
 import {
   encodeProxyPayload,
   exrViewInfo,
@@ -71,18 +71,22 @@ function bandRows(height: number, factor: number, index: number, count: number):
   return [Math.min(height, first * factor), Math.min(height, last * factor)];
 }
 
-/** The proxies of band `band` of the EXR file `bytes` (box sums), or null when there is nothing to
- *  proxy. Throws @vfxkit/exr's VfxError for a file it cannot read. A scanline part is decoded and
- *  reduced in one pass (bandSums); a tiled one is read into planes by readExr, then reduced. */
+/** The proxies of band `band` of the EXR file `source` (its bytes, or a function reading them: not
+ *  called when prefetched planes serve), as box sums, or null when there is nothing to proxy.
+ *  Throws @vfxkit/exr's VfxError for a file it cannot read. A scanline part is decoded and reduced
+ *  in one pass (bandSums); a tiled one is read into planes by readExr, then reduced. */
 export function makeProxyBand(
-  bytes: Uint8Array,
+  source: Uint8Array | (() => Uint8Array),
   wanted: ProxyWanted,
   band: [number, number] = [0, 1],
   timings?: { decode: number; reduce: number; prefetched?: boolean },
-  prefetched?: ExrImage,
+  prefetched?: Prefetched,
 ): ProxyBand | null {
   const t0 = performance.now();
-  const header = readExrHeader(bytes);
+  let loaded = typeof source === 'function' ? undefined : source;
+  const file = (): Uint8Array => (loaded ??= (source as () => Uint8Array)());
+  // The prefetch read the header of the same file state (its key holds the size and mtime).
+  const header = prefetched?.header ?? readExrHeader(file());
   const partIndex = wanted.part ?? header.parts.find((p) => p.type === 'scanlineimage' || p.type === 'tiledimage')?.index;
   const part = partIndex === undefined ? undefined : header.parts[partIndex];
   if (part === undefined || (part.type !== 'scanlineimage' && part.type !== 'tiledimage')) return null;
@@ -104,10 +108,11 @@ export function makeProxyBand(
   let reduce = 0;
   // The frame decoded when the page's HTML was asked for (proxy-prefetch.ts): its planes hold the
   // shown channels of the whole data window; reduced like readExr's (the same sums).
+  const image = prefetched?.image;
   const planes =
-    prefetched !== undefined && y0 === 0 && y1 === height && prefetched.part === part.index &&
-    plan.channels.every((c) => prefetched.channels.some((p) => p.name === c.name && p.width === width && p.height === height))
-      ? prefetched
+    image !== undefined && y0 === 0 && y1 === height && image.part === part.index &&
+    plan.channels.every((c) => image.channels.some((p) => p.name === c.name && p.width === width && p.height === height))
+      ? image
       : undefined;
   if (y1 <= y0) proxies = undefined;
   else if (planes !== undefined) {
@@ -115,13 +120,13 @@ export function makeProxyBand(
     proxies = proxiesOf(planes, plan, { y0, height });
     reduce = performance.now() - t1;
   } else if (part.type === 'scanlineimage') {
-    const summed = bandSums(bytes, options, plan, width, height);
+    const summed = bandSums(file(), options, plan, width, height);
     proxies = summed.proxies;
     reduce = summed.reduce;
   } else {
-    const image = readExr(bytes, options);
+    const decoded = readExr(file(), options);
     const t1 = performance.now();
-    proxies = proxiesOf(image, plan, { y0, height });
+    proxies = proxiesOf(decoded, plan, { y0, height });
     reduce = performance.now() - t1;
   }
   const t2 = performance.now();
@@ -214,12 +219,19 @@ export function makeProxy(bytes: Uint8Array, wanted: ProxyWanted): Uint8Array | 
  *  and readExr says what is wrong) and makes its band's proxies. */
 export function proxyJob(input: ProxyJobInput): ProxyJobOutput {
   const t0 = performance.now();
-  const bytes = readFileBytes(input.fd, input.size);
-  const read = performance.now() - t0;
+  let read = 0;
+  const load = (): Uint8Array => {
+    const start = performance.now();
+    const bytes = readFileBytes(input.fd, input.size);
+    read = performance.now() - start;
+    return bytes;
+  };
   const timings: { decode: number; reduce: number; prefetched?: boolean } = { decode: 0, reduce: 0 };
   // Always asked: a prefetched frame of another key is dropped here (its memory freed).
   const prefetched = takePrefetched(input.key);
-  const band = makeProxyBand(bytes, input.wanted, input.band, timings, prefetched);
+  // The file is read only when the prefetched planes do not serve.
+  const band = makeProxyBand(load, input.wanted, input.band, timings, prefetched);
+  timings.decode = Math.max(0, timings.decode - read);
   // The whole frame: the answer made here too (not on the server's event loop).
   if (input.band === undefined || input.band[1] === 1) {
     const body = joinProxyBands([band]);

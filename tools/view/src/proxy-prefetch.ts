@@ -11,7 +11,7 @@
  * request, dropped by any other job, and dropped after PREFETCH_KEEP_MS when nobody asks for it.
  * Planes above PREFETCH_MAX_BYTES are not made (the request decodes in one pass as before).
  */
-import { readExr, readExrHeader, type ExrImage } from '@vfxkit/exr';
+import { readExr, readExrHeader, type ExrHeader, type ExrImage } from '@vfxkit/exr';
 import { nodeZlib } from '@vfxkit/exr/node';
 import { proxyPlan } from '@vfxkit/viewers/shared';
 import { readFileBytes } from './file-bytes.js';
@@ -39,7 +39,13 @@ export interface PrefetchOutput {
   decode: number;
 }
 
-let kept: { key: string; image: ExrImage; timer: ReturnType<typeof setTimeout> } | undefined;
+/** A prefetched frame: the file's header (the request need not read the file again) and the planes. */
+export interface Prefetched {
+  header: ExrHeader;
+  image: ExrImage;
+}
+
+let kept: { key: string; value: Prefetched; timer: ReturnType<typeof setTimeout> } | undefined;
 
 function drop(): void {
   if (kept === undefined) return;
@@ -48,8 +54,8 @@ function drop(): void {
 }
 
 /** The planes prefetched for `key` (taken: a second call gives undefined); any other prefetched frame is dropped. */
-export function takePrefetched(key: string | undefined): ExrImage | undefined {
-  const found = kept !== undefined && kept.key === key ? kept.image : undefined;
+export function takePrefetched(key: string | undefined): Prefetched | undefined {
+  const found = kept !== undefined && kept.key === key ? kept.value : undefined;
   drop();
   return found;
 }
@@ -74,6 +80,6 @@ export function prefetchJob(input: PrefetchInput): PrefetchOutput {
   const image = readExr(bytes, { part: part.index, channels: plan.channels.map((c) => c.name), zlib: nodeZlib, maxPixels: input.maxPixels });
   const timer = setTimeout(drop, PREFETCH_KEEP_MS);
   timer.unref();
-  kept = { key: input.key, image, timer };
+  kept = { key: input.key, value: { header, image }, timer };
   return { kept: true, read: t1 - t0, decode: performance.now() - t1 };
 }
