@@ -27,6 +27,24 @@ export interface ImageChannel {
   proxy?: ProxyChannel | HalfProxyChannel;
 }
 
+/** An EXR channel as the page gets it: its description, its samples (`data`) and its proxy, if any. */
+export function exrImageChannel(
+  c: { name: string; type: 'half' | 'float' | 'uint'; xSampling: number; ySampling: number; width: number; height: number },
+  data: ImageChannel['data'],
+  proxy?: ImageChannel['proxy'],
+): ImageChannel {
+  return {
+    name: c.name,
+    type: c.type === 'half' ? 'half' : 'float',
+    xSampling: c.xSampling,
+    ySampling: c.ySampling,
+    width: c.width,
+    height: c.height,
+    data,
+    ...(proxy !== undefined ? { proxy } : {}),
+  };
+}
+
 /** A decoded image: what the app shows about it (ExrViewInfo: size, windows, parts, summary; the
  *  same fields for any image) and its planar channels. */
 export interface DecodedImage extends ExrViewInfo {

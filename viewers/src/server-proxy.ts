@@ -5,7 +5,7 @@
  * decoded the whole file. Anything but a good answer (an older server, not an EXR, a file it cannot
  * read, nothing to proxy) gives undefined, and the page decodes in its worker as before.
  */
-import type { DecodedImage, ImageChannel } from './protocol.js';
+import { exrImageChannel, type DecodedImage } from './protocol.js';
 import { decodeProxyPayloadHalves } from './shared/exr-proxy.js';
 
 /** The request for the first paint the server's inline script made while the page's HTML was
@@ -44,20 +44,8 @@ export async function fetchServerProxy(url: string, early?: Promise<Response>): 
       format: 'exr',
       encoding: 'linear',
       ...info,
-      channels: channels.map((c): ImageChannel => {
-        const proxy = payload.proxies.get(c.name);
-        return {
-          name: c.name,
-          type: c.type === 'half' ? 'half' : 'float',
-          xSampling: c.xSampling,
-          ySampling: c.ySampling,
-          width: c.width,
-          height: c.height,
-          // No pixels yet: the worker's decode brings them.
-          data: c.type === 'half' ? new Uint16Array(0) : new Float32Array(0),
-          ...(proxy !== undefined ? { proxy } : {}),
-        };
-      }),
+      // No pixels yet: the worker's decode brings them.
+      channels: channels.map((c) => exrImageChannel(c, c.type === 'half' ? new Uint16Array(0) : new Float32Array(0), payload.proxies.get(c.name))),
       preview: true,
     };
     if (!image.channels.some((c) => c.proxy !== undefined)) return undefined;

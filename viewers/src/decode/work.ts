@@ -11,7 +11,7 @@ import { isExr, readExr, readExrHeader } from '@vfxkit/exr';
 import type { ExrChannelData, ExrHeader, ExrImage } from '@vfxkit/exr';
 import { isVdb } from '@vfxkit/vdb';
 import type { ItemKind } from '../contract.js';
-import type { AbcFrame, Decoded, DecodedImage, DecodeRequest, ImageChannel, ProxyChannel } from '../protocol.js';
+import { exrImageChannel, type AbcFrame, type Decoded, type DecodedImage, type DecodeRequest, type ImageChannel, type ProxyChannel } from '../protocol.js';
 import { ViewError } from './errors.js';
 import { preInflatedZlib } from './exr-inflate.js';
 import { decodeBand } from './exr-bands.js';
@@ -73,16 +73,7 @@ async function decodeExr(bytes: Uint8Array, name: string, part: number | undefin
 
 /** The decoded image the page gets: `image` holds the part's data window, or a band of its rows. */
 function describeExr(header: ExrHeader, wanted: number, image: ExrImage, rows?: [number, number], proxies?: ReadonlyMap<string, ProxyChannel>): DecodedImage {
-  const channels: ImageChannel[] = image.channels.map((c: ExrChannelData) => ({
-    name: c.name,
-    type: c.type === 'half' ? 'half' : 'float',
-    xSampling: c.xSampling,
-    ySampling: c.ySampling,
-    width: c.width,
-    height: c.height,
-    data: plainArray(c.data),
-    ...(proxies?.has(c.name) === true ? { proxy: proxies.get(c.name)! } : {}),
-  }));
+  const channels = image.channels.map((c: ExrChannelData) => exrImageChannel(c, plainArray(c.data), proxies?.get(c.name)));
   // The description (shared/exr-proxy.ts): the server describes its first-paint proxies the same way.
   return { kind: 'image', format: 'exr', encoding: 'linear', ...exrViewInfo(header, wanted, image, rows), channels, ...(rows !== undefined ? { rows } : {}) };
 }
